@@ -1,0 +1,81 @@
+"""An open index generation: the Whoosh index and everything derived from it once.
+
+Parts: ``Generation`` (index, directory, facet columns, docnum ↔ paragraph id), ``open_current``,
+``IndexMissing``.
+
+Everything here is per generation, never per request: a server opens a Generation once and
+reuses it until ``current`` points somewhere else.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.index import Index
+
+from .facets import FacetColumns
+from .indexer import BUILD_FILE, DIRECTORY_FILE, current_generation
+from .text import fold_accents
+
+
+class IndexMissing(RuntimeError):
+    """There is no usable index in the index folder."""
+
+
+@dataclass(slots=True)
+class Generation:
+    """One built index generation, opened for searching."""
+
+    path: Path
+    index: Index
+    build: dict
+    documents: dict[str, dict]       # doc_id → document entry (see directory.document_entry)
+    actors: dict[str, dict]          # canonical name → actor summary
+    vocabulary: dict[str, str]       # folded word → its usual written form
+    columns: FacetColumns
+    paragraph_ids: list[str]         # docnum → paragraph id
+    docnum_of: dict[str, int]        # paragraph id → docnum
+
+    @classmethod
+    def open(cls, path: Path) -> Generation:
+        """Open the generation folder ``path`` and load its derived structures."""
+        try:
+            ix = whoosh_index.open_dir(str(path))
+            build = json.loads((path / BUILD_FILE).read_text(encoding="utf-8"))
+            directory = json.loads((path / DIRECTORY_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError, whoosh_index.EmptyIndexError) as error:
+            raise IndexMissing(f"the index in {path} cannot be read ({error}); "
+                               "rebuild it with `hemeroteca index`") from error
+        with ix.reader() as reader:
+            stored = [fields for _, fields in sorted(reader.iter_docs(), key=lambda item: item[0])]
+        paragraph_ids = [row["id"] for row in stored]
+        return cls(path=path, index=ix, build=build,
+                   documents={d["id"]: d for d in directory["documents"]},
+                   actors={a["name"]: a for a in directory["actors"]},
+                   vocabulary=directory.get("vocabulary", {}),
+                   columns=FacetColumns.from_stored(stored),
+                   paragraph_ids=paragraph_ids,
+                   docnum_of={pid: n for n, pid in enumerate(paragraph_ids)})
+
+    def find_actor(self, name: str) -> dict | None:
+        """The actor called ``name``, matched exactly or ignoring accents and case."""
+        if name in self.actors:
+            return self.actors[name]
+        key = fold_accents(name).casefold()
+        for actor_name, actor in self.actors.items():
+            if fold_accents(actor_name).casefold() == key:
+                return actor
+        return None
+
+    def close(self) -> None:
+        self.index.close()
+
+
+def open_current(index_dir: Path) -> Generation:
+    """Open the generation ``index_dir/current`` points at, or raise IndexMissing."""
+    path = current_generation(index_dir)
+    if path is None:
+        raise IndexMissing(f"no index in {index_dir}; build one with `hemeroteca index`")
+    return Generation.open(path)

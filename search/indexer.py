@@ -1,0 +1,224 @@
+"""Build an index generation from the seeds and switch ``current`` to it atomically.
+
+Parts: ``build_index`` (ingest → actors → Whoosh documents + directory → swap), ``stale_reason``
+(whether the index must be rebuilt for these seeds), ``BuildReport``, ``IndexBusy``.
+
+Layout of the index folder::
+
+    index/current -> gen-20261123T180501-1234   (symlink, swapped with os.replace)
+    index/gen-…/            Whoosh files + directory.json + build.json
+    index/.build.lock       held by the one build that may run at a time
+
+Readers open ``realpath(current)``, so a build never writes where a reader reads: a reader sees
+the old generation or the new one, never half of one (DEPENDENCIES.md: ``open_dir`` can fail on
+the ``.toc`` while a writer commits in the same folder).
+"""
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from .actors import ActorExtractor
+from .config import Settings
+from .directory import document_entry, paragraph_names, summarise_actors
+from .ingest import ingest_seeds
+from .records import ActorMention, Document, SkippedFile
+from .schema import SCHEMA_VERSION, build_schema
+from .text import fold_accents, iter_words
+
+CURRENT = "current"
+DIRECTORY_FILE = "directory.json"
+BUILD_FILE = "build.json"
+LOCK_FILE = ".build.lock"
+SEED_SUFFIXES = (".txt", ".md", ".toml")
+
+
+class IndexBusy(RuntimeError):
+    """Another build holds the lock on this index folder."""
+
+
+@dataclass(slots=True)
+class BuildReport:
+    """What a build did: counts, time, and the files it skipped (with reasons)."""
+
+    generation: Path
+    documents: int
+    paragraphs: int
+    actors: int
+    seconds: float
+    skipped: list[SkippedFile] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def seeds_fingerprint(seeds_dir: Path) -> list[list]:
+    """Name, size and modification time of every seed file: what a rebuild depends on."""
+    if not seeds_dir.is_dir():
+        return []
+    return [[path.name, path.stat().st_size, path.stat().st_mtime_ns]
+            for path in sorted(seeds_dir.iterdir())
+            if path.is_file() and path.suffix in SEED_SUFFIXES and not path.name.startswith(".")]
+
+
+def current_generation(index_dir: Path) -> Path | None:
+    """The generation folder ``current`` points at, or None when there is none."""
+    link = index_dir / CURRENT
+    target = Path(os.path.realpath(link))
+    return target if link.exists() and (target / BUILD_FILE).exists() else None
+
+
+def stale_reason(settings: Settings) -> str | None:
+    """Why the index must be (re)built for these seeds, or None when it is up to date."""
+    generation = current_generation(settings.index_dir)
+    if generation is None:
+        return f"no index in {settings.index_dir}"
+    build = json.loads((generation / BUILD_FILE).read_text(encoding="utf-8"))
+    if build.get("schema_version") != SCHEMA_VERSION:
+        return "the index was built by another version of Hemeroteca"
+    if build.get("seeds") != seeds_fingerprint(settings.seeds_dir):
+        return f"the seeds in {settings.seeds_dir} changed since the index was built"
+    return None
+
+
+def build_index(settings: Settings,
+                progress: Callable[[int, int], None] | None = None) -> BuildReport:
+    """Ingest the seeds, extract actors, write a new generation and make it current.
+
+    A malformed catalog raises before the index folder is touched; unreadable files are
+    reported in ``BuildReport.skipped`` and the rest is indexed.
+    """
+    started = time.perf_counter()
+    ingested = ingest_seeds(settings.seeds_dir)
+    extractor = ActorExtractor.from_seeds(settings.seeds_dir)
+    mentions: dict[str, tuple[ActorMention, ...]] = {}
+    for document in ingested.documents:
+        mentions.update(extractor.extract_document(document))
+    settings.index_dir.mkdir(parents=True, exist_ok=True)
+    with build_lock(settings.index_dir):
+        generation = _new_generation_path(settings.index_dir)
+        building = generation.with_name("." + generation.name + ".building")
+        building.mkdir()
+        try:
+            _write_whoosh(building, ingested.documents, mentions, progress)
+            directory = {
+                "documents": [document_entry(d, mentions) for d in ingested.documents],
+                "actors": summarise_actors(ingested.documents, mentions),
+                "vocabulary": build_vocabulary(ingested.documents),
+            }
+            _write_json(building / DIRECTORY_FILE, directory)
+            _write_json(building / BUILD_FILE, {
+                "schema_version": SCHEMA_VERSION,
+                "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                "seeds_dir": str(settings.seeds_dir),
+                "seeds": seeds_fingerprint(settings.seeds_dir),
+                "skipped": [[s.file, s.reason] for s in ingested.skipped],
+            })
+            os.rename(building, generation)
+        except BaseException:
+            shutil.rmtree(building, ignore_errors=True)
+            raise
+        previous = current_generation(settings.index_dir)
+        _switch_current(settings.index_dir, generation)
+        _remove_old_generations(settings.index_dir, keep={generation, previous})
+    paragraphs = sum(len(d.paragraphs) for d in ingested.documents)
+    return BuildReport(generation, len(ingested.documents), paragraphs, len(directory["actors"]),
+                       time.perf_counter() - started, list(ingested.skipped), list(ingested.notes))
+
+
+def build_vocabulary(documents: list[Document]) -> dict[str, str]:
+    """Folded lower-case word → its most frequent written form, for showing suggestions.
+
+    Whoosh's corrector proposes folded index terms ("guaido"); the user should see "Guaidó".
+    """
+    forms: dict[str, Counter] = defaultdict(Counter)
+    for document in documents:
+        for paragraph in document.paragraphs:
+            for _, _, word in iter_words(paragraph.text):
+                forms[fold_accents(word).lower()][word] += 1
+    return {key: _preferred_form(counter) for key, counter in forms.items()}
+
+
+def _preferred_form(counter: Counter) -> str:
+    # A word written in lower case anywhere is a common word: show it in lower case, not as the
+    # capitalised form it takes at the start of sentences.
+    lower = Counter({form: n for form, n in counter.items() if form == form.lower()})
+    return (lower or counter).most_common(1)[0][0]
+
+
+def _write_whoosh(folder: Path, documents: list[Document],
+                  mentions: dict[str, tuple[ActorMention, ...]],
+                  progress: Callable[[int, int], None] | None) -> None:
+    total = sum(len(d.paragraphs) for d in documents)
+    done = 0
+    ix = whoosh_index.create_in(str(folder), build_schema())
+    # The context manager commits on success and cancels on error: all or nothing.
+    with ix.writer(limitmb=256) as writer:
+        for document in documents:
+            for paragraph in document.paragraphs:
+                found = mentions.get(paragraph.id, ())
+                actors, places = paragraph_names(found)
+                writer.add_document(
+                    id=paragraph.id, doc_id=document.doc_id, position=paragraph.position,
+                    kind=paragraph.kind, section=paragraph.section, title=document.title or "",
+                    text=paragraph.text, text_exact=paragraph.text,
+                    publication=document.publication or "", date=document.date or "",
+                    year=document.year, actor=" | ".join(a["name"] for a in actors),
+                    place=" | ".join(places), actors=[[a["name"], a["type"]] for a in actors],
+                    places=places, mentions=[[m.start, m.end, m.name, m.type] for m in found])
+                done += 1
+                if progress is not None:
+                    progress(done, total)
+    ix.close()
+
+
+def _write_json(path: Path, data: object) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+def _new_generation_path(index_dir: Path) -> Path:
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
+    return index_dir / f"gen-{stamp}-{os.getpid()}"
+
+
+def _switch_current(index_dir: Path, generation: Path) -> None:
+    # A relative link keeps the index folder movable; os.replace makes the swap atomic.
+    temporary = index_dir / f".{CURRENT}.{os.getpid()}"
+    if temporary.is_symlink() or temporary.exists():
+        temporary.unlink()
+    os.symlink(generation.name, temporary)
+    os.replace(temporary, index_dir / CURRENT)
+
+
+def _remove_old_generations(index_dir: Path, keep: set[Path | None]) -> None:
+    # The previous generation is kept: a request that started on it may still open a searcher
+    # there. Older ones go (searchers already open keep working after their files are deleted).
+    for path in index_dir.iterdir():
+        if path.name.startswith("gen-") and path not in keep:
+            shutil.rmtree(path, ignore_errors=True)
+        elif path.name.startswith(".gen-") and path.name.endswith(".building"):
+            shutil.rmtree(path, ignore_errors=True)  # left by a build that was killed
+
+
+@contextmanager
+def build_lock(index_dir: Path) -> Iterator[None]:
+    """Hold the index folder's build lock, or raise IndexBusy at once."""
+    with open(index_dir / LOCK_FILE, "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise IndexBusy(f"another `hemeroteca index` is building {index_dir}; "
+                            "wait for it to finish and try again") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -1,0 +1,288 @@
+"""From request parameters to a validated SearchRequest, and from query text to a Whoosh query.
+
+Parts: ``SearchRequest`` (what a search asks for), ``parse_request`` (raw parameters → request;
+raises ``BadParameter``), ``ParsedQuery`` and ``build_query`` (query text → Whoosh query, with a
+notice when the text had to be repaired), ``query_words`` (the plain words of a query).
+
+Pure: no Flask, no open index. Views and the CLI hand over plain values.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from whoosh import query as wq
+from whoosh.qparser import (BoostPlugin, FieldsPlugin, FuzzyTermPlugin, GroupPlugin, MultifieldParser,
+                            OperatorsPlugin, OrGroup, PhrasePlugin, PlusMinusPlugin, RangePlugin,
+                            SingleQuotePlugin, WildcardPlugin, syntax)
+
+from .schema import QUERY_FIELDS, TITLE_BOOST, USER_FIELDS, build_schema
+from .text import iter_words
+
+SORTS = ("relevance", "newest", "oldest")
+MAX_QUERY_LENGTH = 1000
+MAX_PER_PAGE = 100
+MAX_FILTER_VALUES = 20
+MAX_RESULT_WINDOW = 10_000  # page * per_page: deep paging is what exports are for
+# Bare words are OR-ed, but a paragraph with all of them scores higher (Whoosh's OrGroup factor).
+_OR_BONUS = 0.9
+
+
+class BadParameter(ValueError):
+    """A request parameter is missing its value, malformed or out of range."""
+
+    def __init__(self, name: str, message: str):
+        super().__init__(f"{name}: {message}")
+        self.name = name
+
+
+@dataclass(frozen=True, slots=True)
+class SearchRequest:
+    """A validated search. Lists are filters: actors/places all-of, the others any-of."""
+
+    q: str = ""
+    actors: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+    publications: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    date_from: date | None = None
+    date_to: date | None = None
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 10
+
+    def selections(self) -> dict[str, tuple]:
+        """Selected values by facet name."""
+        return {"actor": self.actors, "place": self.places, "year": self.years,
+                "publication": self.publications, "kind": self.kinds}
+
+    def to_params(self, **changes: object) -> dict[str, object]:
+        """The request as URL parameters (lists for repeatable ones), with ``changes`` applied.
+
+        Used to build links: the pages' facet and pagination links, the API's own examples.
+        """
+        params: dict[str, object] = {
+            "q": self.q, "actor": list(self.actors), "place": list(self.places),
+            "year": [str(y) for y in self.years], "publication": list(self.publications),
+            "kind": list(self.kinds),
+            "date_from": self.date_from.isoformat() if self.date_from else None,
+            "date_to": self.date_to.isoformat() if self.date_to else None,
+            "sort": None if self.sort == "relevance" else self.sort,
+            "page": None if self.page == 1 else self.page,
+            "per_page": None if self.per_page == 10 else self.per_page,
+        }
+        params.update(changes)
+        return {key: value for key, value in params.items() if value not in (None, "", [])}
+
+
+def parse_request(params: Mapping[str, Sequence[str]]) -> SearchRequest:
+    """Validate raw parameters (each name → its list of values) into a SearchRequest."""
+    q = _single(params, "q") or ""
+    if len(q) > MAX_QUERY_LENGTH:
+        raise BadParameter("q", f"the query is {len(q)} characters long; the limit is {MAX_QUERY_LENGTH}")
+    per_page = _integer(params, "per_page", default=10, low=1, high=MAX_PER_PAGE)
+    page = _integer(params, "page", default=1, low=1, high=MAX_RESULT_WINDOW)
+    if page * per_page > MAX_RESULT_WINDOW:
+        raise BadParameter("page", f"page × per_page may be at most {MAX_RESULT_WINDOW}; "
+                                   "narrow the search or use the export")
+    sort = _single(params, "sort") or "relevance"
+    if sort not in SORTS:
+        raise BadParameter("sort", f"unknown sort {sort!r}; choose from {', '.join(SORTS)}")
+    date_from = _date(params, "date_from")
+    date_to = _date(params, "date_to")
+    if date_from and date_to and date_from > date_to:
+        raise BadParameter("date_from", "date_from is after date_to")
+    years = tuple(_year(value) for value in _values(params, "year"))
+    return SearchRequest(
+        q=q.strip(), actors=_names(params, "actor"), places=_names(params, "place"),
+        years=years, publications=_names(params, "publication"), kinds=_names(params, "kind"),
+        date_from=date_from, date_to=date_to, sort=sort, page=page, per_page=per_page)
+
+
+def _values(params: Mapping[str, Sequence[str]], name: str) -> list[str]:
+    values = [v for v in params.get(name, []) if v is not None and str(v).strip() != ""]
+    if len(values) > MAX_FILTER_VALUES:
+        raise BadParameter(name, f"at most {MAX_FILTER_VALUES} values, got {len(values)}")
+    return [str(v).strip() for v in values]
+
+
+def _names(params: Mapping[str, Sequence[str]], name: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(_values(params, name)))
+
+
+def _single(params: Mapping[str, Sequence[str]], name: str) -> str | None:
+    values = params.get(name) or []
+    if len(values) > 1:
+        raise BadParameter(name, "give it once")
+    return str(values[0]) if values else None
+
+
+def _integer(params: Mapping[str, Sequence[str]], name: str, default: int, low: int, high: int) -> int:
+    raw = _single(params, name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise BadParameter(name, f"{raw!r} is not a whole number") from None
+    if not low <= value <= high:
+        raise BadParameter(name, f"must be between {low} and {high}, got {value}")
+    return value
+
+
+def _year(raw: str) -> int:
+    if not re.fullmatch(r"\d{4}", raw):
+        raise BadParameter("year", f"{raw!r} is not a year (YYYY)")
+    return int(raw)
+
+
+def _date(params: Mapping[str, Sequence[str]], name: str) -> date | None:
+    raw = _single(params, name)
+    if raw is None or raw.strip() == "":
+        return None
+    try:
+        return date.fromisoformat(raw.strip())
+    except ValueError:
+        raise BadParameter(name, f"{raw!r} is not an ISO date (YYYY-MM-DD)") from None
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedQuery:
+    """The Whoosh queries for a query text.
+
+    ``query`` decides which paragraphs match; ``scoring`` ranks them and also searches the
+    article's title, so title words raise the score of a paragraph that matches by its own
+    words but never make a paragraph match on their own (there would be nothing to highlight).
+    ``notice`` says how the text was repaired, if it was.
+    """
+
+    query: wq.Query
+    notice: str | None = None
+    words: tuple[str, ...] = field(default=())
+    scoring: wq.Query | None = None
+
+    @property
+    def ranking_query(self) -> wq.Query:
+        return self.scoring if self.scoring is not None else self.query
+
+
+_SCHEMA = build_schema()
+# year:2016..2019 is friendlier than Whoosh's year:[2016 TO 2019]
+_YEAR_RANGE = re.compile(r"\byear:(\d{4})\.\.(\d{4})\b")
+# A bare trailing ~ means "fuzzy"; Whoosh's default distance 1 misses swapped letters
+# (Guiado → Guaido is two edits), so make it 2.
+_BARE_FUZZY = re.compile(r"(\w)~(?![\d.])")
+_SYNTAX_PLUGINS = (PhrasePlugin, GroupPlugin, OperatorsPlugin, BoostPlugin, WildcardPlugin,
+                   RangePlugin, FieldsPlugin, SingleQuotePlugin, FuzzyTermPlugin, PlusMinusPlugin)
+
+
+def _parser(syntax_on: bool, fieldboosts: dict[str, float] = QUERY_FIELDS) -> MultifieldParser:
+    parser = MultifieldParser(list(fieldboosts), _SCHEMA, fieldboosts=fieldboosts,
+                              group=OrGroup.factory(_OR_BONUS))
+    if syntax_on:
+        parser.add_plugin(FuzzyTermPlugin())
+        parser.add_plugin(PlusMinusPlugin())
+    else:
+        for plugin in _SYNTAX_PLUGINS:
+            parser.remove_plugin_class(plugin)
+    return parser
+
+
+def query_words(text: str) -> tuple[str, ...]:
+    """The plain words of a query text, syntax and field names dropped."""
+    text = re.sub(r"\b(\w+):", " ", text)
+    return tuple(word for _, _, word in iter_words(text) if word not in ("AND", "OR", "NOT"))
+
+
+def build_query(text: str) -> ParsedQuery:
+    """Parse the query language; text Whoosh cannot parse is searched as plain words.
+
+    An empty text (or one with no words) matches every paragraph.
+    """
+    text = text.strip()
+    words = query_words(text)
+    if not text:
+        return ParsedQuery(wq.Every(), None, ())
+    problem = _syntax_problem(text)
+    if problem is None:
+        rewritten = _BARE_FUZZY.sub(r"\1~2", _YEAR_RANGE.sub(r"year:[\1 TO \2]", text))
+        rewritten = _restrict_fields(rewritten)
+        try:
+            parser = _parser(syntax_on=True)
+            tree = parser.process(rewritten)
+            if not _has_error(tree):
+                parsed = tree.query(parser).normalize()
+                if not _is_null(parsed):
+                    return ParsedQuery(parsed, None, words, _scoring_query(parsed, rewritten, True))
+                problem = "nothing searchable in it"
+            else:
+                problem = "Whoosh could not parse it"
+        except Exception as error:  # the parser's failures are not a documented family
+            problem = f"it could not be parsed ({type(error).__name__})"
+    return plain_words_query(text, problem)
+
+
+def plain_words_query(text: str, problem: str) -> ParsedQuery:
+    """Search the words of ``text`` with no syntax; the notice says why (``problem``)."""
+    words = query_words(text)
+    if not words:
+        return ParsedQuery(wq.NullQuery, f"The query has no words to search ({problem}).", ())
+    parser = _parser(syntax_on=False)
+    parsed = parser.parse(" ".join(words)).normalize()
+    notice = f"The query was searched as plain words: {problem}."
+    if _is_null(parsed):
+        return ParsedQuery(wq.NullQuery, notice, words)
+    return ParsedQuery(parsed, notice, words, _scoring_query(parsed, " ".join(words), False))
+
+
+def _scoring_query(query: wq.Query, text: str, syntax_on: bool) -> wq.Query:
+    """The same text with the title among each word's fields, for ranking only.
+
+    (Combining the matching query and a separate title query with AndMaybe or Or looked
+    simpler, but Whoosh 2.7.4's top-N collection then loses hits when a limit is set: pages
+    overlapped. A title field inside each word's group has no such problem.)
+    """
+    try:
+        scoring = _parser(syntax_on, {**QUERY_FIELDS, "title": TITLE_BOOST}).parse(text).normalize()
+    except Exception:  # the title is a bonus; never let it break a query that parsed
+        return query
+    return query if _is_null(scoring) else scoring
+
+
+def _syntax_problem(text: str) -> str | None:
+    """Say what is unbalanced in the query text, if anything."""
+    if text.count('"') % 2:
+        return "a quotation mark is not closed"
+    depth = 0
+    for char in text:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            return "a parenthesis is closed before it is opened"
+    if depth:
+        return "a parenthesis is not closed"
+    if re.search(r"(^|\s)(AND|OR)(\s*$|\s+(AND|OR)\b)|^\s*(AND|OR)\b|\bNOT\s*$", text):
+        return "an operator has nothing on one side"
+    return None
+
+
+def _restrict_fields(text: str) -> str:
+    # Only the documented fields may be named; any other "name:" is an ordinary word, so a
+    # query such as "ratio:3" or "http://…" does not silently search a hidden field.
+    def replace(match: re.Match) -> str:
+        name = match.group(1)
+        mapped = USER_FIELDS.get(name.lower())
+        return f"{mapped}:" if mapped else f"{name} "
+    return re.sub(r"\b(\w+):(?=\S)", replace, text)
+
+
+def _has_error(node: syntax.SyntaxNode) -> bool:
+    if isinstance(node, syntax.ErrorNode):
+        return True
+    return any(_has_error(child) for child in getattr(node, "nodes", None) or [])
+
+
+def _is_null(query: wq.Query) -> bool:
+    return query is wq.NullQuery or type(query).__name__ == "_NullQuery"

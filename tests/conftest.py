@@ -1,0 +1,79 @@
+"""Shared fixtures: real indexes built into temp folders, the Flask app and its test client.
+
+The tiny corpus (tests/data/seeds, described in tests/data/README.md) has answers written by
+hand; the seed corpus (seeds/) is what a new user searches.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from search.config import resolve
+from search.indexer import build_index
+from web import create_app
+
+ROOT = Path(__file__).resolve().parent.parent
+TINY_SEEDS = ROOT / "tests" / "data" / "seeds"
+REAL_SEEDS = ROOT / "seeds"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _standard_environ():
+    """Remove HEMEROTECA_* so a developer's shell cannot change what the tests see."""
+    saved = {k: v for k, v in os.environ.items() if k.startswith("HEMEROTECA_")}
+    for key in saved:
+        del os.environ[key]
+    yield
+    os.environ.update(saved)
+
+
+def _build(seeds: Path, index: Path):
+    return build_index(resolve({"seeds_dir": seeds, "index_dir": index}))
+
+
+@pytest.fixture(scope="session")
+def tiny_index(tmp_path_factory) -> Path:
+    index = tmp_path_factory.mktemp("tiny-index")
+    _build(TINY_SEEDS, index)
+    return index
+
+
+@pytest.fixture(scope="session")
+def seed_index(tmp_path_factory) -> Path:
+    index = tmp_path_factory.mktemp("seed-index")
+    _build(REAL_SEEDS, index)
+    return index
+
+
+def make_app(seeds: Path, index: Path):
+    return create_app({"TESTING": True, "SEEDS_DIR": str(seeds), "INDEX_DIR": str(index),
+                       "AUTO_INDEX": False})
+
+
+@pytest.fixture(scope="session")
+def app(tiny_index):
+    return make_app(TINY_SEEDS, tiny_index)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def seed_client(seed_index):
+    return make_app(REAL_SEEDS, seed_index).test_client()
+
+
+def search(client, **params) -> dict:
+    """GET /api/search with ``params`` (lists repeat the parameter) and return the JSON body."""
+    response = client.get("/api/search", query_string=params)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.get_json()
+
+
+def facet(result: dict, name: str) -> dict:
+    """A facet of a search result as {value: count}."""
+    return {entry["value"]: entry["count"] for entry in result["facets"][name]}

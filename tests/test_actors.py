@@ -1,0 +1,247 @@
+"""Actor extraction and resolution, one rule per test, on small texts written here.
+
+Most tests use the shipped place gazetteer only (``from_seeds(None)``), so that what passes
+is the general pipeline and not the curated dictionary; the dictionary tests say so.
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from search.actors import ActorExtractor
+from search.records import Document, Paragraph
+
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+
+
+def make_document(*texts: str, doc_id: str = "doc") -> Document:
+    paragraphs = tuple(Paragraph(f"{doc_id}-p{i}", doc_id, i, "body", None, text, i)
+                       for i, text in enumerate(texts, start=1))
+    return Document(doc_id, f"{doc_id}.txt", None, None, None, None, None, paragraphs)
+
+
+@pytest.fixture(scope="module")
+def plain() -> ActorExtractor:
+    """The general pipeline: shipped gazetteer, no curated dictionary."""
+    return ActorExtractor.from_seeds(None)
+
+
+@pytest.fixture(scope="module")
+def curated() -> ActorExtractor:
+    return ActorExtractor.from_seeds(SEEDS)
+
+
+def mentions(extractor: ActorExtractor, *texts: str) -> list[list[tuple[str, str, str]]]:
+    """(canonical name, type, surface) per paragraph, in text order."""
+    found = extractor.extract_document(make_document(*texts))
+    return [[(m.name, m.type, m.surface) for m in ms] for ms in found.values()]
+
+
+def names(extractor: ActorExtractor, *texts: str) -> list[list[str]]:
+    return [[name for name, _t, _s in para] for para in mentions(extractor, *texts)]
+
+
+# --- resolution rules ----------------------------------------------------------------------
+
+def test_honorific_and_surname_resolve_to_the_full_name(plain):
+    found = mentions(plain, "Raila Odinga lost the vote.",
+                     "Mr Odinga appealed. President Odinga was never his title.")
+    assert found[0] == [("Raila Odinga", "person", "Raila Odinga")]
+    assert found[1] == [("Raila Odinga", "person", "Mr Odinga"),
+                        ("Raila Odinga", "person", "President Odinga")]
+
+
+def test_surname_alone_after_the_full_name(plain):
+    assert names(plain, "Wafula Chebukati declared the result.",
+                 "Critics said Chebukati had acted alone.") == [["Wafula Chebukati"], ["Wafula Chebukati"]]
+
+
+def test_accent_variants_take_the_accented_spelling(plain):
+    found = names(plain, "Nicolas Maduro spoke first.", "Then Nicolás Maduro spoke again, and Maduro left.")
+    assert found == [["Nicolás Maduro"], ["Nicolás Maduro", "Nicolás Maduro"]]
+
+
+def test_accent_variants_across_articles_get_one_spelling(plain):
+    a = make_document("Ivan Stefanec led the observers.", doc_id="a")
+    b = make_document("Ivan Štefanec praised the commission.", doc_id="b")
+    found = plain.extract_corpus([a, b])
+    assert {m.name for ms in found.values() for m in ms} == {"Ivan Štefanec"}
+
+
+def test_possessive_is_not_part_of_the_name(plain):
+    found = mentions(plain, "Javier Milei spoke.", "Mr Milei’s sister and Milei's rivals listened.")
+    assert found[1] == [("Javier Milei", "person", "Mr Milei"), ("Javier Milei", "person", "Milei")]
+
+
+def test_acronym_in_brackets_joins_its_expansion(plain):
+    found = names(plain, "Wafula Chebukati chairs the Independent Electoral and Boundaries "
+                         "Commission (IEBC).", "The IEBC published the results.")
+    assert found[1] == ["Independent Electoral and Boundaries Commission"]
+    assert found[0][-1] == "Independent Electoral and Boundaries Commission"
+
+
+def test_acronym_matching_the_initials_joins_the_expansion(plain):
+    assert names(plain, "The World Food Programme sent food.", "The WFP is busy.") == \
+        [["World Food Programme"], ["World Food Programme"]]
+
+
+def test_dictionary_acronyms_and_short_forms(curated):
+    found = names(curated, "The Supreme Tribunal of Justice in Caracas ruled.",
+                  "The TSJ also ordered the GNB to stand down.",
+                  "The EU and the European Union are one actor.")
+    assert found[0] == ["Supreme Tribunal of Justice", "Caracas"]
+    assert found[1] == ["Supreme Tribunal of Justice", "National Guard"]
+    assert found[2] == ["European Union", "European Union"]
+
+
+def test_short_form_of_an_organisation_joins_the_long_form(plain):
+    assert names(plain, "The National Constituent Assembly met.", "The Constituent Assembly voted.") == \
+        [["National Constituent Assembly"], ["National Constituent Assembly"]]
+
+
+def test_lopez_and_padrino_lopez_resolve_by_article(plain):
+    found = names(plain,
+                  "Leopoldo López escaped. Defence Minister Vladimir Padrino López stayed loyal.",
+                  "Mr López is at the embassy. General Padrino López spoke. General Padrino left.")
+    assert found[0] == ["Leopoldo López", "Vladimir Padrino López"]
+    assert found[1] == ["Leopoldo López", "Vladimir Padrino López", "Vladimir Padrino López"]
+
+
+def test_capriles_resolves_by_article(curated):
+    # Henrique Capriles is in the curated dictionary; the article's own full name wins.
+    a = make_document("“It is over,” says Colette Capriles, a political scientist.",
+                      "Capriles thinks the regime will split.", doc_id="a")
+    b = make_document("Henrique Capriles backed the deal.", "Mr Capriles was a candidate.", doc_id="b")
+    found = curated.extract_corpus([a, b])
+    assert [m.name for m in found["a-p2"]] == ["Colette Capriles"]
+    assert [m.name for m in found["b-p2"]] == ["Henrique Capriles"]
+
+
+def test_hernandez_resolves_to_the_right_person(plain):
+    found = names(plain, "General Iván Hernández Dala heads military intelligence.",
+                  "“Enough,” says Annabel Hernández, an artist. Ms Hernández paints.",
+                  "Hernández Dala kept quiet.")
+    assert found == [["Iván Hernández Dala"], ["Annabel Hernández", "Annabel Hernández"],
+                     ["Iván Hernández Dala"]]
+
+
+def test_people_sharing_a_surname_are_never_merged(plain):
+    found = names(plain, "The outgoing president, Uhuru Kenyatta, is the son of Jomo Kenyatta.",
+                  "Mr Kenyatta cannot run again.")
+    assert found == [["Uhuru Kenyatta", "Jomo Kenyatta"], ["Uhuru Kenyatta"]]
+
+
+def test_a_title_tells_mr_from_ms_with_one_surname(plain):
+    found = names(plain, "Javier Milei leads. His sister, Karina Milei, runs the campaign.",
+                  "Ms Milei rarely speaks; Mr Milei rarely stops.")
+    assert found[1] == ["Karina Milei", "Javier Milei"]
+
+
+def test_paternal_surname_of_a_married_name(plain):
+    found = names(plain, "President Alberto Fernández and Cristina Fernández de Kirchner met.",
+                  "Ms Fernández left early.")
+    assert found[1] == ["Cristina Fernández de Kirchner"]
+
+
+def test_titled_surname_with_no_full_name_stays_one_actor(plain):
+    found = names(plain, "Mr Zambrano was arrested.", "Zambrano had no immunity.")
+    assert found == [["Zambrano"], ["Zambrano"]]
+
+
+def test_lone_surname_joins_the_one_full_name_in_the_corpus(plain):
+    a = make_document("Edgar Zambrano was arrested.", doc_id="a")
+    b = make_document("Mr Zambrano was taken away.", doc_id="b")
+    found = plain.extract_corpus([a, b])
+    assert [m.name for m in found["b-p1"]] == ["Edgar Zambrano"]
+
+
+def test_titles_are_not_part_of_the_name(plain):
+    found = mentions(plain, "Secretary of State Mike Pompeo met Lieutenant-Colonel Hugo Chávez.")
+    assert [(n, t) for n, t, _s in found[0]] == [("Mike Pompeo", "person"), ("Hugo Chávez", "person")]
+
+
+def test_person_of_an_organisation_is_split(plain):
+    assert names(plain, "Juan González of the National Security Council flew in.") == \
+        [["Juan González", "National Security Council"]]
+
+
+def test_first_name_that_is_also_a_city(plain):
+    # Vladimir and Santiago are cities in the gazetteer.
+    assert names(plain, "Vladimir Putin spoke to Santiago Peña.") == [["Vladimir Putin", "Santiago Peña"]]
+
+
+# --- places and organisations --------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["The U.S. acted.", "The US acted.", "The United States acted.",
+                                  "America acted."])
+def test_forms_of_united_states(plain, text):
+    assert names(plain, text) == [["United States"]]
+
+
+def test_washington_dc_is_one_mention(plain):
+    assert mentions(plain, "A think-tank in Washington, DC, said so.") == \
+        [[("Washington, DC", "place", "Washington, DC")]]
+
+
+def test_place_heads_and_context_make_places(plain):
+    assert names(plain, "He spoke in the province of Jujuy and at Plaza Altamira.") == \
+        [["Jujuy", "Plaza Altamira"]]
+
+
+def test_organisation_heads_and_acronyms_make_orgs(plain):
+    found = mentions(plain, "The Lima Group and the Washington Post praised INDEC, while "
+                            "Datanalisis, a polling firm, did not.")
+    assert [(n, t) for n, t, _s in found[0]] == [
+        ("Lima Group", "org"), ("Washington Post", "org"), ("INDEC", "org"), ("Datanalisis", "org")]
+
+
+# --- not actors ----------------------------------------------------------------------------
+
+def test_sentence_initial_words_are_not_actors(plain):
+    assert names(plain, "Overtures to Cuba seem to be multiplying. Perhaps Guyana will act.",
+                 "Still, nobody knows.") == [["Cuba", "Guyana"], []]
+
+
+def test_role_references_are_not_actors(plain):
+    assert names(plain, "The defence minister and the president of the court met the chief justice.") == [[]]
+
+
+def test_months_and_weekdays_are_not_actors(plain):
+    assert names(plain, "On May 2nd, on Tuesday and in April, nothing happened. May Day came.") == [[]]
+
+
+def test_demonyms_are_not_actors(plain):
+    assert names(plain, "Cuban spies and Venezuelan officials met Latin American diplomats.") == [[]]
+
+
+def test_photo_credits_are_not_actors(plain):
+    assert names(plain, "Soldiers stand guard in Caracas, May 2019. REUTERS/Carlos Garcia Rawlins") == \
+        [["Caracas"]]
+
+
+def test_shouted_openings_are_not_acronyms(plain):
+    assert names(plain, "THESE ARE times of turmoil in Venezuela, and these are hard times.") == \
+        [["Venezuela"]]
+
+
+# --- the record contract -------------------------------------------------------------------
+
+def test_offsets_point_at_the_surface(plain):
+    doc = make_document("Mr Maduro met Juan Guaidó’s deputy, Edgar Zambrano, in Caracas.")
+    for mention in plain.extract_document(doc)["doc-p1"]:
+        assert doc.paragraphs[0].text[mention.start:mention.end] == mention.surface
+
+
+def test_every_paragraph_has_an_entry(plain):
+    doc = make_document("Nothing named here.", "Caracas.")
+    assert list(plain.extract_document(doc)) == ["doc-p1", "doc-p2"]
+
+
+def test_seed_corpus_extracts_in_well_under_a_second(curated):
+    ingest = pytest.importorskip("search.ingest")
+    documents = ingest.ingest_seeds(SEEDS).documents
+    start = time.perf_counter()
+    curated.extract_corpus(documents)
+    assert time.perf_counter() - start < 1.0

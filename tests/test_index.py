@@ -1,0 +1,87 @@
+"""Building index generations: atomic switch, stable ids, staleness, the build lock."""
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from conftest import TINY_SEEDS
+from search.config import resolve
+from search.generation import open_current
+from search.indexer import IndexBusy, build_index, build_lock, current_generation, stale_reason
+
+
+@pytest.fixture
+def seeds(tmp_path):
+    copy = tmp_path / "seeds"
+    shutil.copytree(TINY_SEEDS, copy)
+    return copy
+
+
+def test_build_writes_a_generation_and_points_current_at_it(seeds, tmp_path):
+    settings = resolve({"seeds_dir": seeds, "index_dir": tmp_path / "index"})
+    report = build_index(settings)
+    assert (report.documents, report.paragraphs) == (5, 28)
+    link = tmp_path / "index" / "current"
+    assert link.is_symlink()
+    assert current_generation(settings.index_dir) == report.generation
+
+
+def test_rebuild_swaps_generations_and_keeps_ids(seeds, tmp_path):
+    settings = resolve({"seeds_dir": seeds, "index_dir": tmp_path / "index"})
+    first = build_index(settings)
+    ids_before = open_current(settings.index_dir).paragraph_ids
+    second = build_index(settings)
+    assert second.generation != first.generation
+    assert first.generation.exists()  # kept for requests still under way on it
+    build_index(settings)
+    assert not first.generation.exists()  # and removed one build later
+    assert sorted(open_current(settings.index_dir).paragraph_ids) == sorted(ids_before)
+
+
+def test_open_generation_keeps_answering_after_a_rebuild(seeds, tmp_path):
+    settings = resolve({"seeds_dir": seeds, "index_dir": tmp_path / "index"})
+    build_index(settings)
+    old = open_current(settings.index_dir)
+    build_index(settings)
+    with old.index.searcher() as searcher:
+        assert searcher.doc_count() == 28
+
+
+def test_stale_reason_follows_the_seeds(seeds, tmp_path):
+    settings = resolve({"seeds_dir": seeds, "index_dir": tmp_path / "index"})
+    assert "no index" in stale_reason(settings)
+    build_index(settings)
+    assert stale_reason(settings) is None
+    extra = seeds / "e_new.txt"
+    extra.write_text("A new headline\n\nA new paragraph about Peru and its congress.\n", encoding="utf-8")
+    assert "changed" in stale_reason(settings)
+    build_index(settings)
+    assert stale_reason(settings) is None
+
+
+def test_a_second_build_while_one_runs_is_refused(seeds, tmp_path):
+    settings = resolve({"seeds_dir": seeds, "index_dir": tmp_path / "index"})
+    settings.index_dir.mkdir()
+    with build_lock(settings.index_dir):
+        with pytest.raises(IndexBusy, match="another"):
+            build_index(settings)
+    build_index(settings)  # the lock is released afterwards
+
+
+def test_unreadable_file_is_skipped_and_the_rest_indexed(seeds, tmp_path):
+    (seeds / "z_binary.txt").write_bytes(b"\x00\x01\x02garbage\x00" * 50)
+    report = build_index(resolve({"seeds_dir": seeds, "index_dir": tmp_path / "index"}))
+    assert [s.file for s in report.skipped] == ["z_binary.txt"]
+    assert report.paragraphs == 28
+
+
+def test_leftovers_of_a_killed_build_are_cleaned_by_the_next(seeds, tmp_path):
+    settings = resolve({"seeds_dir": seeds, "index_dir": tmp_path / "index"})
+    build_index(settings)
+    leftover = settings.index_dir / ".gen-20000101T000000000000-1.building"
+    leftover.mkdir()
+    build_index(settings)
+    assert not leftover.exists()
+    assert os.path.realpath(settings.index_dir / "current") == str(current_generation(settings.index_dir))

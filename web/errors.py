@@ -1,0 +1,57 @@
+"""Where exceptions become responses: JSON ``{"error": {"code", "message"}}`` under /api and for
+/openapi.json, an HTML page elsewhere. The only place that maps errors to statuses."""
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from search.generation import IndexMissing
+from search.query import BadParameter
+
+from .responses import json_response
+
+
+class ApiError(Exception):
+    """An error with its API code and HTTP status."""
+
+    def __init__(self, code: str, message: str, status: int):
+        super().__init__(message)
+        self.code, self.message, self.status = code, message, status
+
+
+_CODES = {400: "bad_parameter", 404: "not_found", 405: "bad_parameter", 503: "unavailable"}
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path == "/openapi.json"
+
+
+def _respond(code: str, message: str, status: int):
+    if _wants_json():
+        return json_response({"error": {"code": code, "message": message}}, status)
+    return render_template("error.html", code=code, message=message, status=status), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(ApiError)
+    def handle_api_error(error: ApiError):
+        return _respond(error.code, error.message, error.status)
+
+    @app.errorhandler(BadParameter)
+    def handle_bad_parameter(error: BadParameter):
+        return _respond("bad_parameter", str(error), 400)
+
+    @app.errorhandler(IndexMissing)
+    def handle_index_missing(error: IndexMissing):
+        return _respond("unavailable", str(error), 503)
+
+    @app.errorhandler(HTTPException)
+    def handle_http(error: HTTPException):
+        status = error.code or 500
+        return _respond(_CODES.get(status, "bad_parameter" if status < 500 else "unavailable"),
+                        error.description or error.name, status)
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(error: Exception):
+        app.logger.exception("unexpected error on %s", request.path)
+        return _respond("internal", "Something went wrong on our side; the error was logged.", 500)

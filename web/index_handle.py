@@ -1,0 +1,57 @@
+"""The app's handle on the index: the current generation, opened once and swapped when a build
+moves ``current``. ``init_app`` registers it; views call ``get_generation()``."""
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+from flask import Flask, current_app
+
+from search.config import Settings
+from search.generation import Generation, IndexMissing, open_current
+from search.indexer import CURRENT, build_index, stale_reason
+
+
+class IndexHandle:
+    """Keeps the open Generation and reopens it when ``index/current`` points elsewhere.
+
+    One check per request (a readlink) lets a running server pick up a rebuilt index without a
+    restart; requests already under way keep the generation they started with.
+    """
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self._lock = threading.Lock()
+        self._generation: Generation | None = None
+
+    def get(self) -> Generation:
+        target = Path(os.path.realpath(self.settings.index_dir / CURRENT))
+        generation = self._generation
+        if generation is not None and generation.path == target:
+            return generation
+        with self._lock:
+            if self._generation is None or self._generation.path != target:
+                self._generation = open_current(self.settings.index_dir)
+            return self._generation
+
+    def ensure_built(self) -> None:
+        """Build the index when it is missing or older than the seeds."""
+        if stale_reason(self.settings) is not None:
+            build_index(self.settings)
+
+
+def init_app(app: Flask, settings: Settings) -> None:
+    handle = IndexHandle(settings)
+    app.extensions["hemeroteca.index"] = handle
+    if app.config.get("AUTO_INDEX"):
+        handle.ensure_built()
+
+
+def get_generation() -> Generation:
+    """The generation to serve this request from; raises IndexMissing when there is none."""
+    handle: IndexHandle = current_app.extensions["hemeroteca.index"]
+    return handle.get()
+
+
+__all__ = ["IndexHandle", "IndexMissing", "get_generation", "init_app"]
