@@ -24,12 +24,15 @@ _EXACT_FIELDS = ("text_exact",)
 _TEXT_ANALYZER = text_analyzer()
 _EXACT_ANALYZER = exact_analyzer()
 _NAME_ANALYZER = name_analyzer()
+_WORD_FIELDS = frozenset(_STEMMED_FIELDS + _EXACT_FIELDS + ("actor", "place"))
 
 
 def matched_terms(query: wq.Query, reader: IndexReader) -> dict[str, set[str]]:
     """Field name → the terms of ``query`` that exist in the index (negations excluded)."""
     terms: dict[str, set[str]] = defaultdict(set)
     for leaf in _positive_leaves(query):
+        if leaf.field() not in _WORD_FIELDS:
+            continue  # numeric and ID fields (year, kind) have no words in the text to mark
         try:
             found = leaf.existing_terms(reader, expand=True)
         except Exception:  # a leaf type with no terms (Every, ranges over numbers)

@@ -18,7 +18,9 @@ from whoosh.qparser import (BoostPlugin, FieldsPlugin, FuzzyTermPlugin, GroupPlu
                             OperatorsPlugin, OrGroup, PhrasePlugin, PlusMinusPlugin, RangePlugin,
                             SingleQuotePlugin, WildcardPlugin, syntax)
 
-from .schema import QUERY_FIELDS, TITLE_BOOST, USER_FIELDS, build_schema
+from .ranking import ranked
+from .schema import (PROXIMITY_BOOST, PROXIMITY_SLOP, QUERY_FIELDS, RANKING_FIELDS, USER_FIELDS,
+                     YEAR_BOOST, build_schema, text_analyzer)
 from .text import iter_words
 
 SORTS = ("relevance", "newest", "oldest")
@@ -26,6 +28,8 @@ MAX_QUERY_LENGTH = 1000
 MAX_PER_PAGE = 100
 MAX_FILTER_VALUES = 20
 MAX_RESULT_WINDOW = 10_000  # page * per_page: deep paging is what exports are for
+# Paragraph ids are short tokens (letters, digits, "-", "_", ":", "."); anything else is a typo.
+_PARAGRAPH_ID = re.compile(r"[\w.:-]{1,200}")
 # Bare words are OR-ed, but a paragraph with all of them scores higher (Whoosh's OrGroup factor).
 _OR_BONUS = 0.9
 
@@ -53,6 +57,7 @@ class SearchRequest:
     sort: str = "relevance"
     page: int = 1
     per_page: int = 10
+    like: str | None = None  # a paragraph id: rank paragraphs similar to it (more like this)
 
     def selections(self) -> dict[str, tuple]:
         """Selected values by facet name."""
@@ -73,6 +78,7 @@ class SearchRequest:
             "sort": None if self.sort == "relevance" else self.sort,
             "page": None if self.page == 1 else self.page,
             "per_page": None if self.per_page == 10 else self.per_page,
+            "like": self.like,
         }
         params.update(changes)
         return {key: value for key, value in params.items() if value not in (None, "", [])}
@@ -96,10 +102,14 @@ def parse_request(params: Mapping[str, Sequence[str]]) -> SearchRequest:
     if date_from and date_to and date_from > date_to:
         raise BadParameter("date_from", "date_from is after date_to")
     years = tuple(_year(value) for value in _values(params, "year"))
+    like = (_single(params, "like") or "").strip() or None
+    if like is not None and not _PARAGRAPH_ID.fullmatch(like):
+        raise BadParameter("like", f"{like[:80]!r} is not a paragraph id (the `id` of a hit)")
     return SearchRequest(
         q=q.strip(), actors=_names(params, "actor"), places=_names(params, "place"),
         years=years, publications=_names(params, "publication"), kinds=_names(params, "kind"),
-        date_from=date_from, date_to=date_to, sort=sort, page=page, per_page=per_page)
+        date_from=date_from, date_to=date_to, sort=sort, page=page, per_page=per_page,
+        like=like)
 
 
 def _values(params: Mapping[str, Sequence[str]], name: str) -> list[str]:
@@ -156,13 +166,15 @@ class ParsedQuery:
     ``query`` decides which paragraphs match; ``scoring`` ranks them and also searches the
     article's title, so title words raise the score of a paragraph that matches by its own
     words but never make a paragraph match on their own (there would be nothing to highlight).
-    ``notice`` says how the text was repaired, if it was.
+    ``notice`` says how the text was repaired, if it was; ``text`` is the query text as given
+    (did-you-mean rewrites its words and keeps its syntax).
     """
 
     query: wq.Query
     notice: str | None = None
     words: tuple[str, ...] = field(default=())
     scoring: wq.Query | None = None
+    text: str = ""
 
     @property
     def ranking_query(self) -> wq.Query:
@@ -175,6 +187,10 @@ _YEAR_RANGE = re.compile(r"\byear:(\d{4})\.\.(\d{4})\b")
 # A bare trailing ~ means "fuzzy"; Whoosh's default distance 1 misses swapped letters
 # (Guiado → Guaido is two edits), so make it 2.
 _BARE_FUZZY = re.compile(r"(\w)~(?![\d.])")
+# A four-digit year standing alone as a bare word (not "year:2021", not "2021-22").
+_BARE_YEAR = re.compile(r"(?<![\w:.-])(?:19|20)\d\d(?![\w.-])")
+# Any of these makes a query more than bare words: no proximity bonus is guessed for it.
+_SYNTAX_CHARS = re.compile(r'["()*?~:^\[\]{}]|(^|\s)[-+]|\b(AND|OR|NOT)\b')
 _SYNTAX_PLUGINS = (PhrasePlugin, GroupPlugin, OperatorsPlugin, BoostPlugin, WildcardPlugin,
                    RangePlugin, FieldsPlugin, SingleQuotePlugin, FuzzyTermPlugin, PlusMinusPlugin)
 
@@ -209,14 +225,20 @@ def build_query(text: str) -> ParsedQuery:
     problem = _syntax_problem(text)
     if problem is None:
         rewritten = _BARE_FUZZY.sub(r"\1~2", _YEAR_RANGE.sub(r"year:[\1 TO \2]", text))
-        rewritten = _restrict_fields(rewritten)
+        restricted = _binary_not(_restrict_fields(rewritten))
+        rewritten = _require_fields(restricted)
+        # field clauses we made required (not a "+" the user typed): the words must match too
+        narrowing = rewritten != restricted and not re.search(r"(^|\s)\+", restricted)
         try:
             parser = _parser(syntax_on=True)
             tree = parser.process(rewritten)
             if not _has_error(tree):
-                parsed = tree.query(parser).normalize()
+                parsed = _single_years_as_ranges(tree.query(parser).normalize())
+                if narrowing:
+                    parsed = _words_required_too(parsed)
                 if not _is_null(parsed):
-                    return ParsedQuery(parsed, None, words, _scoring_query(parsed, rewritten, True))
+                    return ParsedQuery(parsed, None, words, _scoring_query(parsed, rewritten, True),
+                                       text)
                 problem = "nothing searchable in it"
             else:
                 problem = "Whoosh could not parse it"
@@ -229,27 +251,56 @@ def plain_words_query(text: str, problem: str) -> ParsedQuery:
     """Search the words of ``text`` with no syntax; the notice says why (``problem``)."""
     words = query_words(text)
     if not words:
-        return ParsedQuery(wq.NullQuery, f"The query has no words to search ({problem}).", ())
+        return ParsedQuery(wq.NullQuery, f"The query has no words to search ({problem}).", (),
+                           text=text)
     parser = _parser(syntax_on=False)
     parsed = parser.parse(" ".join(words)).normalize()
     notice = f"The query was searched as plain words: {problem}."
     if _is_null(parsed):
-        return ParsedQuery(wq.NullQuery, notice, words)
-    return ParsedQuery(parsed, notice, words, _scoring_query(parsed, " ".join(words), False))
+        return ParsedQuery(wq.NullQuery, notice, words, text=" ".join(words))
+    return ParsedQuery(parsed, notice, words, _scoring_query(parsed, " ".join(words), False),
+                       " ".join(words))
 
 
 def _scoring_query(query: wq.Query, text: str, syntax_on: bool) -> wq.Query:
-    """The same text with the title among each word's fields, for ranking only.
+    """The same text searched with the ranking-only fields too, plus a proximity bonus.
 
+    Ranking-only: the article's title, its publication and its year (``RANKING_FIELDS``). They
+    add to the score of a paragraph the matching query found and never make one match alone.
     (Combining the matching query and a separate title query with AndMaybe or Or looked
-    simpler, but Whoosh 2.7.4's top-N collection then loses hits when a limit is set: pages
+    simpler, but Whoosh 2.7.4's top-N collection then lost hits when a limit was set: pages
     overlapped. A title field inside each word's group has no such problem.)
     """
     try:
-        scoring = _parser(syntax_on, {**QUERY_FIELDS, "title": TITLE_BOOST}).parse(text).normalize()
-    except Exception:  # the title is a bonus; never let it break a query that parsed
-        return query
-    return query if _is_null(scoring) else scoring
+        parser = _parser(syntax_on, {**QUERY_FIELDS, **RANKING_FIELDS})
+        scoring = parser.parse(text).normalize()
+    except Exception:  # the bonus fields are a bonus; never let them break a query that parsed
+        return ranked(query)
+    if _is_null(scoring):
+        return ranked(query)
+    extras = [*_year_terms(text), *_proximity(text, syntax_on)]
+    return ranked(wq.Or([scoring, *extras]) if extras else scoring)
+
+
+def _year_terms(text: str) -> list[wq.Query]:
+    # A bare year ("Maduro 2021") prefers paragraphs of articles from that year; "2021" as a
+    # word of the text still matches and ranks as usual.
+    years = dict.fromkeys(m.group(0) for m in _BARE_YEAR.finditer(text))
+    return [_SCHEMA["year"].parse_query("year", year, boost=YEAR_BOOST) for year in years]
+
+
+def _proximity(text: str, syntax_on: bool) -> list[wq.Query]:
+    """A bonus for bare words that stand close together, in order (a sloppy phrase).
+
+    A cheap form of the sequential dependence model (Metzler & Croft, SIGIR 2005): "sanctions
+    relief" said together is worth more than the two words in different sentences.
+    """
+    if syntax_on and _SYNTAX_CHARS.search(text):
+        return []
+    stems = [t.text for t in text_analyzer()(text)]
+    if len(stems) < 2 or len(stems) > 6:
+        return []
+    return [wq.Phrase("text", stems, slop=PROXIMITY_SLOP, boost=PROXIMITY_BOOST)]
 
 
 def _syntax_problem(text: str) -> str | None:
@@ -276,6 +327,44 @@ def _restrict_fields(text: str) -> str:
         mapped = USER_FIELDS.get(name.lower())
         return f"{mapped}:" if mapped else f"{name} "
     return re.sub(r"\b(\w+):(?=\S)", replace, text)
+
+
+def _require_fields(text: str) -> str:
+    # "year:2016..2019 Padrino" means Padrino within those years, not either one: a field clause
+    # narrows the search (as web search engines treat "site:"), unless the query spells out its
+    # own logic with AND / OR / NOT or parentheses, in which case it is taken as written.
+    if re.search(r"\b(AND|OR|NOT)\b|[()]", text):
+        return text
+    fields = "|".join(sorted(set(USER_FIELDS.values())))
+    return re.sub(rf"(^|\s)(?=({fields}):\S)", r"\1+", text)
+
+
+def _binary_not(text: str) -> str:
+    # Whoosh's NOT is a prefix: "drought NOT food" would be "drought OR anything without food".
+    # People mean "drought but not food", as with -food.
+    return re.sub(r"(?<=\S)(?<!\bAND)(?<!\bOR)(?<!\()\s+NOT\s+", " AND NOT ", text)
+
+
+def _single_years_as_ranges(query: wq.Query) -> wq.Query:
+    # year:2016 parses to a Term holding the number's binary encoding; a one-year range matches
+    # the same paragraphs and its terms are never mistaken for words (highlighting decodes
+    # every matched term as text).
+    if isinstance(query, wq.Term) and query.fieldname == "year":
+        year = _SCHEMA["year"].from_bytes(query.text) if isinstance(query.text, bytes) else int(query.text)
+        return wq.NumericRange("year", year, year, boost=query.boost)
+    if query.is_leaf():
+        return query
+    return query.apply(_single_years_as_ranges)
+
+
+def _words_required_too(query: wq.Query) -> wq.Query:
+    # Whoosh reads "+year:2016 Padrino" as year AND MAYBE Padrino (every 2016 paragraph matches);
+    # a narrowing field means "Padrino, within 2016": at least one of the words must match too.
+    if isinstance(query, wq.AndMaybe):
+        return wq.And([query.a, query.b])
+    if isinstance(query, wq.AndNot):
+        return wq.AndNot(_words_required_too(query.a), query.b)
+    return query
 
 
 def _has_error(node: syntax.SyntaxNode) -> bool:

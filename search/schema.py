@@ -82,14 +82,33 @@ def build_schema() -> fields.Schema:
     )
 
 
-# Fields searched by bare words, with BM25F boosts. A word that names an actor the paragraph
-# mentions (also by surname: "Lopez" for "Mr López") is worth more than the same word in
-# passing; the exact (unstemmed) form adds to the stemmed match, so "sanctions" ranks
-# paragraphs saying "sanctions" above those saying "sanction".
+# Fields searched by bare words, with their boosts (the weight of each field's BM25 score in the
+# sum; Whoosh's "BM25F" scores fields separately and adds them). Why these values:
+# - text 1.0: the reference; the stemmed, accent-folded words of the paragraph.
+# - text_exact 0.5: the same words unstemmed, on top of the stemmed match, so "sanctions" ranks
+#   paragraphs saying "sanctions" above those saying "sanction" (+50% for the exact form: enough
+#   to order otherwise equal paragraphs, too little to beat a paragraph about the subject).
+# - actor 1.2: a word naming an actor the paragraph mentions, also by surname alone ("Lopez" for
+#   "Mr López"): a paragraph about that actor outranks one sharing the word in passing. Actor
+#   fields are a few words long, so even 1.2 is a strong signal; more let one-line mentions of
+#   a name outrank the paragraphs about that person in our judgments.
+# - place 0.6: places are named in most paragraphs of an archive about one country, so naming
+#   one is weaker evidence of aboutness than naming a person.
 QUERY_FIELDS = {"text": 1.0, "text_exact": 0.5, "actor": 1.2, "place": 0.6}
-# The article's title only adds to the score of a paragraph that matches by its own words: a
-# paragraph is never returned for a word that appears nowhere in it (nothing to highlight).
-TITLE_BOOST = 0.6
+# Fields that only rank: they add to the score of a paragraph that matches by its own words but
+# never make one match (there would be nothing to highlight). The title says what the whole
+# article is about (0.6: context, weaker than the paragraph's own words); the publication lets
+# "Economist Maduro" prefer The Economist's paragraphs on Maduro (0.8, because a publication name
+# in a query is there on purpose). A bare year ("Maduro 2021") adds YEAR_BOOST for paragraphs of
+# that year's articles (the year field is not scored by BM25: a match adds the boost as is, about
+# a third of a rare word's score).
+RANKING_FIELDS = {"title": 0.6, "publication": 0.8}
+YEAR_BOOST = 2.0
+# Bare words found close together (within PROXIMITY_SLOP positions, in order) add a sloppy-phrase
+# score with this boost: "sanctions relief" together is worth more than the two words apart.
+PROXIMITY_BOOST = 0.5
+PROXIMITY_SLOP = 3
+TITLE_BOOST = RANKING_FIELDS["title"]
 
 # Fields a user may name in a query (``field:value``), mapped to the index field.
 USER_FIELDS = {"text": "text", "title": "title", "publication": "publication", "actor": "actor",

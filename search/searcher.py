@@ -1,7 +1,8 @@
 """Run a SearchRequest against an open generation: total, ranked hits, facets, suggestion.
 
 Parts: ``Hit`` and ``SearchResult`` (with their JSON shapes), ``run_search``, ``matched_mask``
-(which documents a query matches, as a boolean array), ``suggest_query`` (did you mean).
+(which documents a query matches, as a boolean array). Did you mean is suggest.py; more like
+this (``like``) is similar.py.
 
 Filtering and facet counting are array operations over the generation's facet columns
 (facets.py); Whoosh scores only the documents that survive the filters, and only the page's
@@ -14,7 +15,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from markupsafe import Markup, escape
-from nltk.metrics.distance import edit_distance
 from whoosh import query as wq
 from whoosh.query.qcore import QueryError as WhooshQueryError
 from whoosh.searching import Searcher
@@ -24,8 +24,8 @@ from .generation import Generation
 from .highlight import highlight, matched_terms
 from .query import ParsedQuery, SearchRequest, build_query, plain_words_query
 from .records import FacetValue
-from .schema import STOPWORDS
-from .text import fold_accents
+from .similar import similar_query
+from .suggest import suggest_query
 
 # Facets whose filter is any-of: their counts ignore their own selection (CONTRACT.md), so the
 # other values stay reachable. Actor and place filters are all-of and count over the result.
@@ -101,6 +101,8 @@ def run_search(generation: Generation, request: SearchRequest) -> SearchResult:
     parsed = build_query(request.q)
     columns = generation.columns
     with generation.index.searcher() as searcher:
+        if request.like:  # more like this: the paragraph's key terms (and q, if any) as the query
+            parsed = similar_query(searcher, request.like, request.q)
         try:
             matched = matched_mask(searcher, parsed.query, columns.doc_count)
         except WhooshQueryError as error:
@@ -115,10 +117,10 @@ def run_search(generation: Generation, request: SearchRequest) -> SearchResult:
         facets = _facets(generation, request, matched, final, filters)
         total = int(final.sum())
         page = _page(searcher, parsed, request, final, generation)
-        terms = matched_terms(parsed.query, searcher.reader()) if request.q else {}
+        terms = matched_terms(parsed.query, searcher.reader()) if request.q or request.like else {}
         hits = [_hit(generation, searcher, docnum, score, terms) for docnum, score in page]
         suggestion = (suggest_query(searcher, parsed, generation.vocabulary)
-                      if request.q and total <= SUGGEST_AT_MOST else None)
+                      if request.q and not request.like and total <= SUGGEST_AT_MOST else None)
     return SearchResult(request=request, total=total, hits=hits, facets=facets,
                         suggestion=suggestion, notice=parsed.notice,
                         took_ms=(time.perf_counter() - started) * 1000, parsed=str(parsed.query))
@@ -222,30 +224,3 @@ def _hit(generation: Generation, searcher: Searcher, docnum: int, score: float |
                highlight=highlight(text, terms, stored.get("mentions") or ()) if terms else escape(text),
                actors=[{"name": n, "type": t} for n, t in stored.get("actors") or []],
                places=list(stored.get("places") or []), score=score)
-
-
-def suggest_query(searcher: Searcher, parsed: ParsedQuery, vocabulary: dict[str, str]) -> str | None:
-    """A corrected query when some of its words are not in the corpus and a near word is.
-
-    Candidates come from the unstemmed ``text_exact`` field (Whoosh's corrector on the stemmed
-    field would propose stems such as "opposit"), ranked by edit distance with transpositions
-    (Guiado → Guaido is one swap) and then by how many paragraphs use them.
-    """
-    reader = searcher.reader()
-    changed = False
-    words = []
-    for word in parsed.words:
-        key = fold_accents(word).lower()
-        if key in STOPWORDS or len(key) < 3 or reader.doc_frequency("text_exact", key) > 0:
-            words.append(word)
-            continue
-        candidates = searcher.suggest("text_exact", key, limit=8, maxdist=2)
-        ranked = sorted(candidates, key=lambda c: (edit_distance(key, c, transpositions=True),
-                                                   -reader.doc_frequency("text_exact", c)))
-        if ranked and edit_distance(key, ranked[0], transpositions=True) <= 2:
-            words.append(vocabulary.get(ranked[0], ranked[0]))
-            changed = True
-        else:
-            words.append(word)
-    return " ".join(words) if changed else None
-

@@ -102,3 +102,106 @@ def test_malformed_query_falls_back_to_plain_words_with_a_notice(text):
 def test_query_of_only_syntax_has_nothing_to_search():
     parsed = build_query('"( )"')
     assert parsed.notice
+
+
+# --- The query language through the API, on the tiny corpus (tests/data/README.md) -------------
+
+from conftest import search  # noqa: E402
+
+
+def texts(result: dict) -> list[str]:
+    return [hit["text"].lower() for hit in result["hits"]]
+
+
+def test_bare_words_prefer_all_words_but_do_not_require_them(client):
+    both = search(client, q="drought food", per_page=100)
+    drought = search(client, q="drought", per_page=100)
+    assert both["total"] >= drought["total"]   # either word is enough to match
+    assert "drought" in texts(both)[0] and "food" in texts(both)[0]
+
+
+def test_phrase_requires_the_words_in_order(client):
+    result = search(client, q='"central bank"')
+    assert result["total"] > 0
+    assert all("central bank" in text for text in texts(result))
+
+
+def test_and_requires_both_words(client):
+    result = search(client, q="drought AND food", per_page=100)
+    assert result["total"] > 0
+    assert all("drought" in t and "food" in t for t in texts(result))
+
+
+def test_or_takes_either_word(client):
+    either = search(client, q="drought OR hackers", per_page=100)
+    assert any("drought" in t for t in texts(either)) and any("hacker" in t for t in texts(either))
+
+
+@pytest.mark.parametrize("query", ["drought -food", "drought NOT food", "drought AND NOT food"])
+def test_minus_and_not_exclude_a_word(client, query):
+    result = search(client, q=query, per_page=100)
+    assert result["total"] > 0
+    assert all("drought" in t and "food" not in t for t in texts(result))
+
+
+@pytest.mark.parametrize("field, value, check", [
+    ("title", "drought", lambda hit: "drought" in hit["title"].lower()),
+    ("publication", "herald", lambda hit: hit["publication"] == "Nairobi Herald"),
+    ("year", "2016", lambda hit: hit["year"] == 2016),
+    ("kind", "pullquote", lambda hit: hit["kind"] == "pullquote"),
+    ("actor", "perez", lambda hit: any(a["name"] == "José Pérez" for a in hit["actors"])),
+    ("place", "cordoba", lambda hit: "Córdoba" in hit["places"]),  # accent folded
+])
+def test_field_value_searches_that_field(client, field, value, check):
+    result = search(client, q=f"{field}:{value}", per_page=100)
+    assert result["total"] > 0, field
+    assert all(check(hit) for hit in result["hits"])
+
+
+def test_field_clause_narrows_the_bare_words(client):
+    # "year:2016 food" = food, within 2016: not every 2016 paragraph, not every food paragraph
+    result = search(client, q="year:2016 food", per_page=100)
+    assert result["total"] > 0
+    assert all(hit["year"] == 2016 and "food" in hit["text"].lower() for hit in result["hits"])
+
+
+def test_year_range_is_inclusive(client):
+    result = search(client, q="year:2016..2018", per_page=100)
+    years = {hit["year"] for hit in result["hits"]}
+    assert years and years <= {2016, 2017, 2018} and {2016, 2018} <= years
+
+
+def test_prefix_matches_word_beginnings(client):
+    result = search(client, q="sanc*", per_page=100)
+    assert result["total"] > 0
+    assert all("sanc" in t for t in texts(result))
+
+
+def test_fuzzy_finds_a_name_with_swapped_letters(client):
+    # "Preez" is "Perez" with two letters swapped
+    result = search(client, q="Preez~", per_page=100)
+    assert any("pérez" in t or "perez" in t for t in texts(result))
+
+
+@pytest.mark.parametrize("query", [
+    '"unclosed phrase', "(drought", "drought)", "drought AND", "OR drought", "drought NOT",
+    "year:abc drought", "year:2016..", "title:", "drought~~~", "((()))", "***", "^^drought",
+    '"" drought', "kind:[a TO", "drought AND OR food",
+])
+def test_malformed_query_is_never_a_500(client, query):
+    response = client.get("/api/search", query_string={"q": query})
+    assert response.status_code == 200, response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("query", ['"unclosed phrase drought', "(drought", "drought AND"])
+def test_repaired_query_says_so_and_still_finds_the_words(client, query):
+    result = search(client, q=query)
+    assert result["notice"]
+    assert result["total"] > 0 and any("drought" in t for t in texts(result))
+
+
+def test_like_is_a_request_parameter_and_round_trips():
+    request = parse_request(params(like="d-p1", q="x"))
+    assert request.like == "d-p1"
+    assert request.to_params()["like"] == "d-p1"
+    assert "like" not in parse_request(params(q="x")).to_params()

@@ -114,6 +114,11 @@ SEARCH_PARAMETERS = [
      "schema": {"type": "integer", "minimum": 1, "maximum": MAX_RESULT_WINDOW}},
     {"name": "per_page", "in": "query", "required": False,
      "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}},
+    {"name": "like", "in": "query", "required": False,
+     "description": "more like this: a paragraph id (a hit's `id`); returns paragraphs similar to "
+                    "it, itself excluded, narrowed by `q` and the filters as usual; an unknown id "
+                    "is a 400 bad_parameter",
+     "schema": {"type": "string", "maxLength": 200}},
 ]
 
 

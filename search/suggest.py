@@ -1,0 +1,72 @@
+"""Did you mean: a corrected query when the query finds little and a near spelling finds more.
+
+Parts: ``suggest_query`` (the corrected query text, or None), ``correct_word`` (one word → the
+corpus word it most likely meant, or None).
+
+Candidates come from the unstemmed ``text_exact`` field, so suggestions are real words
+("sanctions", not the stem "sanction"), written as the corpus usually writes them ("Guaidó")
+through the generation's vocabulary (folded word → usual form). They are ranked by edit
+distance with transpositions (Damerau: "Guiado" → "Guaido" is one swap), then by how many
+paragraphs use them. The query's syntax (phrases, operators, fields) is kept: only the
+misspelt words are replaced.
+"""
+from __future__ import annotations
+
+import re
+
+from nltk.metrics.distance import edit_distance
+from whoosh.searching import Searcher
+
+from .query import ParsedQuery, build_query
+from .schema import STOPWORDS
+from .text import fold_accents
+
+FIELD = "text_exact"
+MAX_EDITS = 2
+# A word the corpus has (so not "misspelt") is still corrected when it is this rare and a word
+# one edit away is used RARE_RATIO times more often: a typo that happens to exist once.
+RARE_AT_MOST = 1
+RARE_RATIO = 5
+
+
+def correct_word(searcher: Searcher, word: str) -> str | None:
+    """The corpus word ``word`` most likely meant (folded, lowercase), or None to keep it."""
+    key = fold_accents(word).lower()
+    if key in STOPWORDS or len(key) < 3 or not key.isalpha():
+        return None
+    reader = searcher.reader()
+    frequency = reader.doc_frequency(FIELD, key)
+    if frequency > RARE_AT_MOST:
+        return None
+    candidates = [c for c in searcher.suggest(FIELD, key, limit=10, maxdist=MAX_EDITS) if c != key]
+    ranked = sorted(((edit_distance(key, c, transpositions=True), -reader.doc_frequency(FIELD, c), c)
+                     for c in candidates))
+    for distance, negative_frequency, candidate in ranked:
+        if distance > MAX_EDITS:
+            break
+        if frequency == 0 or (distance == 1 and -negative_frequency >= RARE_RATIO * frequency):
+            return candidate
+        break
+    return None
+
+
+def suggest_query(searcher: Searcher, parsed: ParsedQuery, vocabulary: dict[str, str]) -> str | None:
+    """The query text with its misspelt words corrected, when that finds more paragraphs."""
+    text = parsed.text or " ".join(parsed.words)
+    corrected = text
+    for word in dict.fromkeys(parsed.words):
+        better = correct_word(searcher, word)
+        if better is not None:
+            written = vocabulary.get(better, better)
+            corrected = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", written, corrected)
+    if corrected == text:
+        return None
+    found = _count(searcher, build_query(corrected).query)
+    return corrected if found > _count(searcher, parsed.query) else None
+
+
+def _count(searcher: Searcher, query) -> int:
+    try:
+        return sum(1 for _ in searcher.docs_for_query(query))
+    except Exception:  # a query Whoosh refuses to run finds nothing
+        return 0
