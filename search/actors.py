@@ -4,7 +4,8 @@ Parts: ``ActorExtractor`` with ``from_seeds`` (the shipped gazetteer plus ``seed
 ``extract_document`` (paragraph id → mentions in text order, resolved within the article) and
 ``extract_corpus`` (every document, then one spelling per person across the corpus).
 The pipeline: ``names`` (tokens, runs of capitals, gazetteer matches) → ``candidates`` (cue
-rules) → ``resolve`` (people, organisations and places to canonical names).
+rules) → ``resolve`` (people, organisations and places of one article to canonical names) →
+``corpus`` (one name per actor across articles). ``gazetteer`` loads the data they use.
 """
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from .candidates import find_candidates
 from .gazetteer import ACTOR_DICTIONARY, Gazetteer, fold, load_gazetteer
 from .names import mask_credits, tokenize
 from .records import ActorMention, Document
-from .resolve import merge_adjacent, resolve_article, unify_corpus
+from .corpus import merge_adjacent, unify_corpus
+from .resolve import resolve_article
 
 
 class ActorExtractor:

@@ -5,8 +5,8 @@ paragraph's tokens → candidates: gazetteer matches, then the rules below for t
 ``classify_gap`` (what the gazetteer did not know: a title makes a person, an organisation head
 or an acronym an org, a place head a place, two to four name words a person, one unknown word a
 "maybe" that the resolver keeps only if it is the surname of a person of the article) and
-``retype_maybe`` (an unknown word typed by its neighbours: "province of Jujuy",
-"Datanalisis, a polling firm").
+``retype_by_context`` (a candidate typed by its neighbours: "province of Jujuy",
+"Datanalisis, a polling firm", "Economic Freedom Fighters (EFF)").
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, replace
 
 from .gazetteer import Cues, Entry, Gazetteer
-from .names import Token, capitalised_sequences, segment, title_length, token_key
+from .names import Token, capitalised_sequences, is_connector, segment, title_length, token_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,7 +23,7 @@ class Candidate:
 
     ``kind`` is person, org, place or maybe (one unknown capitalised word). ``key`` is the
     folded name without any title; ``entry`` is set when the gazetteer knew the name;
-    ``titled`` when a title or honorific stood before it (``honorific`` for Mr/Ms/Dr only).
+    ``titled`` when a title stood before it (``surface_start`` is then where the title starts).
     """
 
     start: int
@@ -34,8 +34,6 @@ class Candidate:
     key: tuple[str, ...]
     entry: Entry | None = None
     titled: bool = False
-    honorific: bool = False
-    initial: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,10 +46,10 @@ class GapContext:
 
 
 def _make(kind: str, tokens: list[Token], ctx: GapContext, surface_start: int | None = None,
-          titled: bool = False, honorific: bool = False) -> Candidate:
+          titled: bool = False) -> Candidate:
     start, end = tokens[0].start, tokens[-1].end
     return Candidate(start, end, start if surface_start is None else surface_start, kind,
-                     ctx.text[start:end], token_key(tokens), None, titled, honorific, tokens[0].initial)
+                     ctx.text[start:end], token_key(tokens), None, titled)
 
 
 def _is_junk(token: Token, ctx: GapContext) -> bool:
@@ -66,22 +64,29 @@ def _is_junk(token: Token, ctx: GapContext) -> bool:
 
 def _strip(tokens: list[Token], ctx: GapContext) -> list[Token]:
     cues = ctx.cues
-    while tokens and (tokens[0].folded in cues.connectors or
+    while tokens and (is_connector(tokens[0], cues) or
                       (_is_junk(tokens[0], ctx) and not title_length(tokens, 0, cues))):
         tokens = tokens[1:]
-    while tokens and tokens[-1].folded in cues.connectors:
+    while tokens and is_connector(tokens[-1], cues):
         tokens = tokens[:-1]
     return tokens
 
 
-def _org_end(tokens: list[Token], cues: Cues) -> int:
-    """Return the index after the last organisation head (with one "of X" after it), or 0."""
+def _org_end(tokens: list[Token], cues: Cues, after_of: int = 1) -> int:
+    """Return the index after the last organisation head and up to ``after_of`` words of an
+    "of X" after it ("Tribunal of Justice", "Commission on Elections"), or 0."""
     for h in range(len(tokens) - 1, -1, -1):
         if tokens[h].folded in cues.org_heads and tokens[h].text[:1].isupper():
-            if h + 2 < len(tokens) and tokens[h + 1].folded == "of":
-                return h + 3
+            if h + 2 < len(tokens) and tokens[h + 1].folded in ("of", "on", "for"):
+                skip = h + 2 + (tokens[h + 2].folded == "the")
+                return min(len(tokens), skip + after_of)
             return h + 1
     return 0
+
+
+def _is_org(tokens: list[Token], cues: Cues) -> bool:
+    """An organisation's name: ends in a head ("Lima Group"), or a head and "of X Y"."""
+    return len(tokens) > 1 and _org_end(tokens, cues, after_of=3) == len(tokens)
 
 
 def classify_gap(tokens: list[Token], ctx: GapContext) -> list[Candidate]:
@@ -91,10 +96,10 @@ def classify_gap(tokens: list[Token], ctx: GapContext) -> list[Candidate]:
     if not tokens:
         return []
     for k, tok in enumerate(tokens[1:-1], start=1):
-        if tok.folded in ("and", "&") and tokens[k - 1].folded in cues.org_heads:
+        if tok.folded in ("and", "&") and _is_org(tokens[:k], cues):
             # "Lima Group and the Washington Post": a finished name before the "and"
             return classify_gap(tokens[:k], ctx) + classify_gap(tokens[k + 1:], ctx)
-    if tokens[-1].folded in cues.org_heads and len(tokens) > 1 and not _has_title(tokens, cues):
+    if _is_org(tokens, cues) and not _has_title(tokens, cues):
         split = _name_of_org(tokens, cues)
         if split:  # "Juan González of the National Security Council": a person, then an org
             return _classify_part(_strip(tokens[:split[0]], ctx), ctx) + [_make("org", tokens[split[1]:], ctx)]
@@ -148,7 +153,6 @@ def _titled(tokens: list[Token], title: tuple[int, int], ctx: GapContext) -> lis
         return [_make("org", tokens, ctx)]  # "General Assembly", "Presidential Guard"
     out = [c for c in _untitled(tokens[:start], ctx) if c.kind in ("org", "place")]
     rest = tokens[end:]
-    honorific = end - start == 1 and tokens[start].folded.rstrip(".") in cues.honorifics
     surface = tokens[start].start
     if rest and rest[0].folded == "of":
         rest = rest[1:]
@@ -162,8 +166,13 @@ def _titled(tokens: list[Token], title: tuple[int, int], ctx: GapContext) -> lis
             return out  # "Head of State": no organisation and no name to separate
     rest = [t for t in rest if (t.folded,) not in cues.titles] if len(rest) > 1 else rest
     if rest and not any(t.folded in cues.demonyms or t.all_caps for t in rest) and len(rest) <= 4:
-        out.append(_make("person", rest, ctx, surface, titled=True, honorific=honorific))
+        out.append(_make("person", rest, ctx, surface, titled=True))
     return out
+
+
+# Spanish, French and Italian articles open place names ("La Carlota", "Los Roques"), not
+# people's; "El" and "Al" are left out ("Tareck El Aissami").
+_ARTICLES = {"La", "Las", "Los", "Le", "Les", "Il", "Lo"}
 
 
 def _untitled(tokens: list[Token], ctx: GapContext) -> list[Candidate]:
@@ -174,11 +183,13 @@ def _untitled(tokens: list[Token], ctx: GapContext) -> list[Candidate]:
     first, last = tokens[0].folded, tokens[-1].folded
     if first in cues.non_actor_heads or last in cues.non_actor_heads:
         return []
-    if len(tokens) > 1 and (last in cues.org_heads or
-                            (first in cues.org_starts and tokens[1].folded == "of")):
+    if _is_org(tokens, cues) or (len(tokens) > 1 and first in cues.org_starts
+                                 and tokens[1].folded == "of"):
         return [_make("org", tokens, ctx)]
-    if len(tokens) > 1 and (last in cues.place_heads or first in cues.place_heads):
-        return [_make("place", tokens, ctx)]
+    if len(tokens) > 1 and (last in cues.place_heads or first in cues.place_heads or (
+            (first in cues.directions or last in cues.directions or tokens[0].text in _ARTICLES)
+            and last not in cues.demonyms)):
+        return [_make("place", tokens, ctx)]  # "Lake Victoria", "Western Cape", "La Carlota"
     out, run = [], []
     for tok in tokens + [None]:  # demonyms split: "Latin American" leaves no name
         if tok is None or tok.folded in cues.demonyms or tok.folded in cues.common_words:
@@ -201,7 +212,7 @@ def _name_run(run: list[Token], ctx: GapContext) -> list[Candidate]:
         return [_make("maybe", run, ctx)]
     if any(t.all_caps for t in run):
         return []
-    names = [t for t in run if t.folded not in cues.connectors]
+    names = [t for t in run if not is_connector(t, cues)]
     return [_make("person", run, ctx)] if 2 <= len(names) <= 4 else []
 
 
@@ -214,21 +225,42 @@ _PLACE_AFTER = re.compile(
     r"river|lake|island|islands|park|palace|prison|bridge|neighbourhood|neighborhood|suburb|"
     r"slum|township|municipality|air base|airbase|naval base)\b")
 _APPOSITIVE = re.compile(
-    r"^,? (?:a|an|the) (?:[\w-]+ ){0,3}?(?P<noun>firm|company|bank|think-tank|think tank|agency|"
-    r"pollster|party|newspaper|broadcaster|charity|organisation|organization|institute|"
-    r"consultancy|lender|carrier|airline|insurer|producer|conglomerate|militia|network|"
-    r"city|town|village|province|state|region|district|port|island|suburb|neighbourhood)\b")
+    r"^,? (?:a|an|the|[A-Z][\w.-]*['’]s) (?:[\w-]+ ){0,3}?(?<!of )(?P<noun>firm|company|bank|think-tank|"
+    r"think tank|agency|pollster|party|newspaper|broadcaster|charity|organisation|organization|"
+    r"institute|consultancy|lender|carrier|airline|insurer|producer|conglomerate|militia|"
+    r"network|parliament|legislature|assembly|court|council|ministry|union|movement|coalition|"
+    r"alliance|regulator|watchdog|"
+    r"city|town|village|province|state|region|district|port|island|suburb|neighbourhood|"
+    r"archipelago|country|territory|enclave|republic)"
+    # the noun must end the appositive: not "a former party official", not "the party's leader"
+    r"(?=[,.;:)]| (?:in|of|on|that|which|whose|based|founded|run|owned|headed|led|with|for)\b)")
+# "Economic Freedom Fighters (EFF)": a name that is given an acronym is an organisation's.
+_ACRONYM_AFTER = re.compile(r"^ \((?P<acronym>[A-Z][A-Z&.-]{1,7})\)")
+_ORG_NOUNS = {"firm", "company", "bank", "think-tank", "think tank", "agency", "pollster",
+              "party", "newspaper", "broadcaster", "charity", "organisation", "organization",
+              "institute", "consultancy", "lender", "carrier", "airline", "insurer", "producer",
+              "conglomerate", "militia", "network", "parliament", "legislature", "assembly",
+              "court", "council", "ministry", "union", "movement", "coalition", "alliance",
+              "regulator", "watchdog"}
 _PLACE_NOUNS = {"city", "town", "village", "province", "state", "region", "district", "port",
-                "island", "suburb", "neighbourhood"}
+                "island", "suburb", "neighbourhood", "archipelago", "country", "territory",
+                "enclave", "republic"}
 
 
-def retype_maybe(cand: Candidate, text: str) -> Candidate:
-    """Type one unknown word by its neighbours: "province of Jujuy", "Datanalisis, a polling firm"."""
+def retype_by_context(cand: Candidate, text: str) -> Candidate:
+    """Type a candidate by its neighbours: "province of Jujuy", "Datanalisis, a polling firm",
+    "Verkhovna Rada, Ukraine's parliament", "Economic Freedom Fighters (EFF)"."""
+    after = text[cand.end:]
+    if cand.kind == "person" and not cand.titled:
+        match = _APPOSITIVE.match(after)
+        if match:
+            return replace(cand, kind="place" if match.group("noun") in _PLACE_NOUNS else "org")
+        return replace(cand, kind="org") if _ACRONYM_AFTER.match(after) else cand
     if cand.kind != "maybe":
         return cand
-    if _PLACE_BEFORE.search(text[:cand.start]) or _PLACE_AFTER.match(text[cand.end:]):
+    if _PLACE_BEFORE.search(text[:cand.start]) or _PLACE_AFTER.match(after):
         return replace(cand, kind="place")
-    match = _APPOSITIVE.match(text[cand.end:])
+    match = _APPOSITIVE.match(after)
     if match:
         return replace(cand, kind="place" if match.group("noun") in _PLACE_NOUNS else "org")
     return cand
@@ -244,7 +276,7 @@ def find_candidates(tokens: list[Token], text: str, gazetteer: Gazetteer, doc_te
         previous_gap: list[Token] = []
         for kind, toks, entry in segment(seq, gazetteer, doc_text):
             if kind == "gap":
-                out += [retype_maybe(c, text) for c in classify_gap(toks, ctx)]
+                out += [retype_by_context(c, text) for c in classify_gap(toks, ctx)]
                 previous_gap = toks
                 continue
             honorific = bool(previous_gap) and previous_gap[-1].folded.rstrip(".") in cues.honorifics
@@ -252,14 +284,13 @@ def find_candidates(tokens: list[Token], text: str, gazetteer: Gazetteer, doc_te
                 continue
             key = tuple(t.folded for t in toks)
             start, end = toks[0].start, toks[-1].end
+            surface = previous_gap[-1].start if honorific else start
             if honorific and entry.type != "person":
                 # "Mr Washington" is a man, whatever the gazetteer says.
-                out.append(Candidate(start, end, previous_gap[-1].start, "person", text[start:end],
-                                     key, None, True, True, toks[0].initial))
+                out.append(Candidate(start, end, surface, "person", text[start:end], key, None, True))
             else:
-                surface = previous_gap[-1].start if honorific else start
                 out.append(Candidate(start, end, surface, entry.type, text[start:end], key, entry,
-                                     honorific, honorific, toks[0].initial))
+                                     honorific))
             previous_gap = []
     return out
 

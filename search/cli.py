@@ -167,17 +167,25 @@ def eval_group() -> None:
 @eval_group.command("actors")
 @click.argument("judgments", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @_seeds_option
-def eval_actors_command(judgments: tuple[Path, ...], seeds_dir: Path | None) -> None:
+@click.option("--dictionary", type=click.Path(path_type=Path), default=None,
+              help="Curated actor dictionary [SEEDS/actors.toml]; a missing file = none")
+@click.option("--errors", "show_errors", is_flag=True, help="List each missed and spurious actor")
+def eval_actors_command(judgments: tuple[Path, ...], seeds_dir: Path | None,
+                        dictionary: Path | None, show_errors: bool) -> None:
     """Precision/recall/F1 of actors per type against JUDGMENTS (actors.json format)."""
     from .actors import ActorExtractor
     from .evaluation.actors import evaluate_actors, format_report
+    from .gazetteer import load_gazetteer
     from .ingest import ingest_seeds
     settings = resolve({"seeds_dir": seeds_dir})
     documents = ingest_seeds(settings.seeds_dir).documents
-    extractor = ActorExtractor.from_seeds(settings.seeds_dir)
+    if dictionary is None:
+        extractor = ActorExtractor.from_seeds(settings.seeds_dir)
+    else:
+        extractor = ActorExtractor(load_gazetteer(dictionary if dictionary.exists() else None))
     for path in judgments:
         click.echo(f"== {path}")
-        click.echo(format_report(evaluate_actors(path, documents, extractor)))
+        click.echo(format_report(evaluate_actors(path, documents, extractor), show_errors=show_errors))
 
 
 @eval_group.command("queries")

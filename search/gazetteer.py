@@ -57,6 +57,7 @@ class Cues:
     common_words: frozenset[str]
     dates: frozenset[str]
     demonyms: frozenset[str]
+    directions: frozenset[str]
     max_title_len: int = 3
 
 
@@ -148,6 +149,7 @@ def load_cues(path: Path, demonyms: frozenset[str] = frozenset()) -> Cues:
         common_words=frozenset(fold(w) for w in raw["common_words"]),
         dates=frozenset(fold(w) for w in raw["months"] + raw["weekdays"]),
         demonyms=demonyms | frozenset(fold(w) for w in raw["demonyms"]),
+        directions=frozenset(fold(w) for w in raw["directions"]),
         max_title_len=max(len(t) for t in titles),
     )
 
@@ -162,8 +164,9 @@ def load_gazetteer(dictionary_path: Path | None = None, data_dir: Path = DATA_DI
     cues = load_cues(data_dir / "cues.toml", make_demonyms(countryish, irregular))
     gazetteer = Gazetteer(entries={}, cues=cues)
     for alias, canonical, kind in places:
-        # cities are told apart: "Vladimir" (a Russian city) is more often a first name
-        source = "gazetteer:city" if kind in ("city", "capital") else "gazetteer"
+        # Cities, states and provinces are told apart from countries: "Vladimir" (a Russian
+        # city) and "Flores" (a province) are more often a person's name.
+        source = "gazetteer:local" if kind in ("city", "capital", "subdivision") else "gazetteer"
         gazetteer.add(alias, Entry(canonical, "place", source=source))
     if dictionary_path is not None:
         for alias, entry in load_actor_dictionary(dictionary_path):

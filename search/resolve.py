@@ -3,8 +3,8 @@
 Parts: ``Person`` (one person of an article, with the surname keys it answers to),
 ``PersonResolver`` (full names first; then surnames, "Mr X" and surname pairs against the people
 the article names, then against the curated dictionary; the sex a title tells keeps "Ms Milei"
-apart from "Mr Milei"), ``resolve_orgs`` (acronym ↔ expansion, short ↔ long forms),
-``merge_adjacent`` ("Washington, DC") and ``unify_corpus`` (one spelling per person).
+apart from "Mr Milei"), ``resolve_orgs`` (acronym ↔ expansion, short ↔ long forms) and
+``resolve_article`` (every candidate of one article → canonical name and type).
 
 Why per article: "Mr López" is Leopoldo López in one article while "General Padrino López" is
 the defence minister; "Capriles" is Colette in one article and Henrique in another. A surname
@@ -13,14 +13,13 @@ dictionary person with that surname; two people who share a surname are never me
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from .candidates import Candidate
 from .gazetteer import Entry, fold, name_key
-from .records import ActorMention
 
 
-def _accent_score(name: str) -> tuple[int, int]:
+def accent_score(name: str) -> tuple[int, int]:
     """Prefer the fullest, accented spelling: more words, then more non-ASCII letters."""
     return len(name.split()), sum(1 for c in name if ord(c) > 127)
 
@@ -50,23 +49,45 @@ class Person:
     from_dictionary: bool = False
     gender: str | None = None
 
+    strong: frozenset[tuple[str, ...]] = frozenset()
+    weak: frozenset[tuple[str, ...]] = frozenset()
+
+    def __post_init__(self) -> None:
+        # computed once: a surname is looked up against every person of the article
+        self.key = loose_key(self.key)
+        self.strong = frozenset(self.strong_keys())
+        self.weak = frozenset(self.weak_keys())
+
+    @property
+    def base(self) -> tuple[str, ...]:
+        """The key without a generational suffix: "Ferdinand Marcos Jr" answers to "Marcos"."""
+        return self.key[:-1] if len(self.key) > 2 and self.key[-1] in _SUFFIXES else self.key
+
     def strong_keys(self) -> set[tuple[str, ...]]:
         """The surname part: all after the first name ("Padrino López"), or up to a "de"."""
-        keys = {self.key[1:]} if len(self.key) > 1 else {self.key}
+        base = self.base
+        keys = {base[1:]} if len(base) > 1 else {base}
         keys.add(self.key)
-        for k in range(2, len(self.key) - 1):  # "Cristina Fernández de Kirchner" → "Fernández"
-            if self.key[k] in _NAME_PARTICLES:
-                keys.add(self.key[1:k])
+        for k in range(2, len(base) - 1):  # "Cristina Fernández de Kirchner" → "Fernández"
+            if base[k] in _NAME_PARTICLES:
+                keys.add(base[1:k])
                 break
         return keys
 
     def weak_keys(self) -> set[tuple[str, ...]]:
         """Any later word alone, or the last two ("Padrino", "Figuera", "Hernández Dala")."""
-        rest = [w for w in self.key[1:] if len(w) > 2]
-        return {(w,) for w in rest} | ({self.key[-2:]} if len(self.key) > 2 else set())
+        base = self.base
+        rest = [w for w in base[1:] if len(w) > 2]
+        return {(w,) for w in rest} | ({base[-2:]} if len(base) > 2 else set())
 
 
 _NAME_PARTICLES = {"de", "del", "da", "do", "dos", "van", "von", "der", "bin", "ibn", "y"}
+_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
+
+
+def loose_key(key: tuple[str, ...]) -> tuple[str, ...]:
+    """Compare names as a reader does: "Soeder" is "Söder" (German writes ö as oe)."""
+    return tuple(w.replace("ae", "a").replace("oe", "o").replace("ue", "u") for w in key)
 
 
 class PersonResolver:
@@ -82,19 +103,19 @@ class PersonResolver:
     def add_full(self, cand: Candidate, position: int) -> None:
         """Register a full name (two or more words, or a dictionary person)."""
         name = cand.entry.name if cand.entry else cand.text
-        key = name_key(name)
+        key = loose_key(name_key(name))
         person = self._same_person(key)
         if person is None:
             person = Person(name, key, from_dictionary=cand.entry is not None)
             self.people.append(person)
         elif not person.from_dictionary and cand.entry is None and \
-                len(key) == len(person.key) and _accent_score(name) > _accent_score(person.name):
+                len(key) == len(person.key) and accent_score(name) > accent_score(person.name):
             person.name = name
         person.positions.append(position)
 
     def full_name(self, cand: Candidate) -> str:
         """The canonical name of a full-name candidate registered with ``add_full``."""
-        person = self._same_person(name_key(cand.entry.name if cand.entry else cand.text))
+        person = self._same_person(loose_key(name_key(cand.entry.name if cand.entry else cand.text)))
         return person.name if person is not None else cand.text
 
     def _same_person(self, key: tuple[str, ...]) -> Person | None:
@@ -106,14 +127,21 @@ class PersonResolver:
                 return person
         return None
 
+    def article_person(self, cand: Candidate) -> str | None:
+        """The person this article names in full whose surname is ``cand``, if exactly one."""
+        key = loose_key(cand.key)
+        matches = [p for p in self.people if p.positions and key in p.strong]
+        return matches[0].name if len(matches) == 1 else None
+
     def is_suffix_of_known(self, key: tuple[str, ...]) -> bool:
         """True for "Padrino López" when "Vladimir Padrino López" is known (a surname pair)."""
+        key = loose_key(key)
         return any(len(p.key) > len(key) and p.key[-len(key):] == key
                    for p in self.people + self.dictionary)
 
     def resolve_short(self, cand: Candidate, position: int, gender: str | None = None) -> str | None:
         """Return the canonical name for a surname, "Mr X" or surname pair; None if unknown."""
-        key = cand.key
+        key = loose_key(cand.key)
         if (gender, key) in self.said:  # an article keeps calling one person "Mr X"
             return self.said[(gender, key)].name
         chosen = self._match(key, gender)
@@ -133,8 +161,8 @@ class PersonResolver:
 
     def _match(self, key: tuple[str, ...], gender: str | None) -> Person | None:
         for pool in (self.people, self.dictionary):
-            for keys in (Person.strong_keys, Person.weak_keys):
-                matches = [p for p in pool if key in keys(p)
+            for strength in ("strong", "weak"):
+                matches = [p for p in pool if key in getattr(p, strength)
                            and not (gender and p.gender and p.gender != gender)]
                 if len(matches) > 1 and gender:
                     matches = _fit_gender(matches, gender)
@@ -160,7 +188,7 @@ def _first_named(matches: list[Person]) -> Person:
     return min(matches, key=lambda p: min(p.positions) if p.positions else float("inf"))
 
 
-def _initials(name: str, connectors: frozenset[str]) -> str:
+def initials(name: str, connectors: frozenset[str]) -> str:
     return "".join(w[0] for w in name.split() if fold(w) not in connectors and w[:1].isupper())
 
 
@@ -174,8 +202,9 @@ def _parenthetical_aliases(cands: list[Candidate], texts: list[str]) -> dict[str
         short, long = (b, a) if " " not in b.text else (a, b)
         if " " in short.text or " " not in long.text:
             continue
-        known = long.entry or short.entry
-        aliases[short.text] = aliases[long.text] = known.name if known else long.text
+        # The article's own expansion beats the dictionary's reading of the acronym:
+        # "African National Congress (ANC)" is not Venezuela's Constituent Assembly.
+        aliases[short.text] = aliases[long.text] = long.entry.name if long.entry else long.text
     return aliases
 
 
@@ -187,7 +216,7 @@ def resolve_orgs(cands: list[tuple[int, Candidate]], texts: list[str],
     full = {name for name in names if " " in name}
     by_initials: dict[str, set[str]] = {}
     for name in full:
-        by_initials.setdefault(_initials(name, connectors), set()).add(name)
+        by_initials.setdefault(initials(name, connectors), set()).add(name)
     out = []
     for name, (_p, cand) in zip(names, cands):
         if cand.entry is None and " " not in name and len(by_initials.get(name.replace(".", ""), ())) == 1:
@@ -203,41 +232,6 @@ def resolve_orgs(cands: list[tuple[int, Candidate]], texts: list[str],
 
 def _is_part(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
     return len(short) < len(long) and (long[:len(short)] == short or long[-len(short):] == short)
-
-
-def merge_adjacent(mentions: list[ActorMention], text: str) -> list[ActorMention]:
-    """Join "Washington" + ", " + "DC" (two mentions of one place) into one mention."""
-    mentions = sorted(mentions, key=lambda m: m.start)
-    out: list[ActorMention] = []
-    for m in mentions:
-        if out and out[-1].name == m.name and text[out[-1].end:m.start] in (", ", " "):
-            prev = out.pop()
-            m = replace(m, surface=text[prev.start:m.end], start=prev.start)
-        out.append(m)
-    return out
-
-
-def unify_corpus(mentions: dict[str, tuple[ActorMention, ...]]) -> dict[str, tuple[ActorMention, ...]]:
-    """One spelling per person across articles; a lone surname joins the one full name it fits."""
-    spelling: dict[tuple[str, ...], str] = {}
-    for ms in mentions.values():
-        for m in ms:
-            key = name_key(m.name)
-            if m.type == "person" and (key not in spelling or _accent_score(m.name) > _accent_score(spelling[key])):
-                spelling[key] = m.name
-    by_surname: dict[tuple[str, ...], set[str]] = {}
-    for key, name in spelling.items():
-        if len(key) > 1:
-            by_surname.setdefault(key[1:], set()).add(spelling[key])
-    rename = {}
-    for key, name in spelling.items():
-        target = name
-        if len(key) == 1 and len(by_surname.get(key, ())) == 1:
-            target = next(iter(by_surname[key]))  # "Zambrano" in one article, "Edgar Zambrano" in another
-        rename[fold(name)] = target
-    return {pid: tuple(replace(m, name=rename.get(fold(m.name), m.name)) if m.type == "person" else m
-                       for m in ms)
-            for pid, ms in mentions.items()}
 
 
 def resolve_article(flat: list[tuple[int, Candidate]], texts: list[str],
@@ -270,6 +264,19 @@ def resolve_article(flat: list[tuple[int, Candidate]], texts: list[str],
     for n, name in zip(orgs, resolve_orgs([flat[n] for n in orgs], texts, connectors)):
         resolved[n] = (name, "org")
     for n, (_pi, cand) in enumerate(flat):
-        if cand.kind == "place":
-            resolved[n] = (cand.entry.name if cand.entry else cand.text, "place")
+        if cand.kind != "place":
+            continue
+        person = resolver.article_person(cand) if _may_be_surname(cand) else None
+        # "Falcón" after "Henri Falcón" is the man, not the Venezuelan state
+        resolved[n] = (person, "person") if person else \
+            (cand.entry.name if cand.entry else cand.text, "place")
     return resolved
+
+
+def _may_be_surname(cand: Candidate) -> bool:
+    """A one-word city or province from the gazetteer may also be a surname."""
+    return cand.entry is not None and cand.entry.source == "gazetteer:local" and len(cand.key) == 1
+
+
+# Small words left out of an acronym ("Organization of American States" → OAS).
+CONNECTOR_WORDS = frozenset({"of", "the", "and", "for", "on", "de", "del", "la", "&"})

@@ -21,8 +21,22 @@ WORD_PATTERN = re.compile(r"\w+(?:[.'’\-]\w+)*\.?(?<=\w\.\w\.)|\w+(?:['’\-]\
 
 def fold_accents(text: str) -> str:
     """Remove diacritics and fold typographic apostrophes, keeping case and length-ish."""
+    if text.isascii():  # nothing to fold; the build calls this millions of times (bench/)
+        return text
     decomposed = unicodedata.normalize("NFKD", text.translate(_EXTRA_FOLDS))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return decomposed.translate(_COMBINING)
+
+
+class _CombiningMarks(dict):
+    """``str.translate`` table deleting combining marks, filled in as characters are seen."""
+
+    def __missing__(self, code: int) -> int | None:
+        value = None if unicodedata.combining(chr(code)) else code
+        self[code] = value
+        return value
+
+
+_COMBINING = _CombiningMarks()
 
 
 def normalise_space(text: str) -> str:

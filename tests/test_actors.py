@@ -87,6 +87,20 @@ def test_acronym_matching_the_initials_joins_the_expansion(plain):
         [["World Food Programme"], ["World Food Programme"]]
 
 
+def test_the_article_s_expansion_beats_the_dictionary_s(curated):
+    # the curated ANC is Venezuela's Constituent Assembly, but only in articles about Venezuela
+    assert names(curated, "The African National Congress (ANC) lost its majority.",
+                 "The ANC must find a partner.") == \
+        [["African National Congress", "African National Congress"], ["African National Congress"]]
+
+
+def test_acronym_joins_its_expansion_across_articles(plain):
+    a = make_document("Argentina owes the International Monetary Fund $44bn.", doc_id="a")
+    b = make_document("The IMF lent Kenya money.", doc_id="b")
+    found = plain.extract_corpus([a, b])
+    assert [m.name for m in found["b-p1"]] == ["International Monetary Fund", "Kenya"]
+
+
 def test_dictionary_acronyms_and_short_forms(curated):
     found = names(curated, "The Supreme Tribunal of Justice in Caracas ruled.",
                   "The TSJ also ordered the GNB to stand down.",
@@ -145,6 +159,23 @@ def test_paternal_surname_of_a_married_name(plain):
     assert found[1] == ["Cristina Fernández de Kirchner"]
 
 
+def test_generational_suffix_is_not_the_surname(plain):
+    found = names(plain, "Ferdinand Marcos Jr won. The elder Ferdinand Marcos ruled for decades.",
+                  "Mr Marcos thanked voters.")
+    assert found == [["Ferdinand Marcos Jr", "Ferdinand Marcos"], ["Ferdinand Marcos Jr"]]
+
+
+def test_umlaut_written_as_two_letters_is_the_same_person(plain):
+    assert names(plain, "Markus Söder leads Bavaria.", "Mr Soeder wants more.") == \
+        [["Markus Söder", "Bavaria"], ["Markus Söder"]]
+
+
+def test_a_place_name_is_a_surname_after_that_person_is_named(plain):
+    # "Falcón" is not in the gazetteer, "Santiago" is: the full name wins in both cases.
+    assert names(plain, "Santiago Peña won in Paraguay.", "Peña thanked Santiago.") == \
+        [["Santiago Peña", "Paraguay"], ["Santiago Peña", "Santiago"]]
+
+
 def test_titled_surname_with_no_full_name_stays_one_actor(plain):
     found = names(plain, "Mr Zambrano was arrested.", "Zambrano had no immunity.")
     assert found == [["Zambrano"], ["Zambrano"]]
@@ -188,6 +219,26 @@ def test_washington_dc_is_one_mention(plain):
 def test_place_heads_and_context_make_places(plain):
     assert names(plain, "He spoke in the province of Jujuy and at Plaza Altamira.") == \
         [["Jujuy", "Plaza Altamira"]]
+
+
+def test_region_words_and_articles_make_places(plain):
+    assert names(plain, "He flew from the Western Cape to Ilocos Norte via La Carlota.") == \
+        [["Western Cape", "Ilocos Norte", "La Carlota"]]
+
+
+def test_appositives_and_defined_acronyms_type_a_name(plain):
+    found = mentions(plain, "Verkhovna Rada, Ukraine's parliament, met. The Economic Freedom "
+                            "Fighters (EFF) walked out. In Los Roques, a Caribbean archipelago, "
+                            "nothing happened.")
+    assert [(n, t) for n, t, _s in found[0]] == [
+        ("Verkhovna Rada", "org"), ("Ukraine", "place"), ("Economic Freedom Fighters", "org"),
+        ("Economic Freedom Fighters", "org"), ("Los Roques", "place"), ("Caribbean", "place")]
+
+
+def test_organisation_of_a_place_is_one_org(plain):
+    assert names(plain, "The Electoral Commission of South Africa and the Commission on "
+                        "Elections counted.") == \
+        [["Electoral Commission of South Africa", "Commission on Elections"]]
 
 
 def test_organisation_heads_and_acronyms_make_orgs(plain):

