@@ -5,6 +5,7 @@ import re
 from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
 from conftest import search
 
 
@@ -44,7 +45,7 @@ def test_facet_links_add_the_filter_and_selected_ones_remove_it(client):
 
 def test_chip_removes_only_its_own_filter(client):
     html = client.get("/?q=&year=2021&publication=Frontline+Review").get_data(as_text=True)
-    chip = re.search(r'<a class="chip" href="([^"]+)" aria-label="Remove filter year 2021"', html)
+    chip = re.search(r'<a class="chip removable" href="([^"]+)" aria-label="Remove filter year 2021"', html)
     assert chip
     params = parse_qs(urlsplit(unescape(chip.group(1))).query)
     assert "year" not in params and params["publication"] == ["Frontline Review"]
@@ -92,3 +93,230 @@ def test_actor_page_shows_counts_and_links_co_actors_to_combined_search(client):
     both = [l for l in links(html) if l.startswith("/?") and l.count("=") >= 2]
     for link in both:
         assert client.get(link).status_code == 200
+
+
+# --- escaping of user text on every template ---------------------------------------------------
+
+SCRIPT = '"><script>alert(1)</script>'
+
+
+def assert_escaped(html: str, raw: str = "<script>alert(1)</script>", echoed: bool = True) -> None:
+    """``raw`` is not in the page as markup; when the page repeats it, it does so escaped."""
+    assert raw not in html
+    if echoed:
+        assert "&lt;script&gt;" in html
+
+
+@pytest.mark.parametrize("url, params", [
+    ("/", {"q": SCRIPT}),                                   # results page: title, summary, box
+    ("/", {"q": SCRIPT + " zzzqqq"}),                        # no-results page
+    ("/", {"q": SCRIPT, "actor": SCRIPT}),                   # a chip and hidden fields
+    ("/", {"q": "", "actor_q": SCRIPT}),                     # the actor facet's filter box
+    ("/", {"q": SCRIPT, "per_page": "0"}),                   # the 400 page
+    ("/documents/b_kenya_drought", {"q": SCRIPT}),          # the back link and the box
+    (f"/actors/{SCRIPT}", {}),                               # the 404 page names the actor
+    (f"/documents/{SCRIPT}", {}),                            # no route matches: a plain 404 page
+])
+def test_user_text_is_escaped_on_every_template(client, url, params):
+    response = client.get(url, query_string=params)
+    assert response.status_code in (200, 400, 404)
+    assert_escaped(response.get_data(as_text=True), echoed=not url.startswith("/documents/\""))
+
+
+def test_no_page_has_inline_script_or_style(client):
+    """The CSP allows scripts and styles from /static only; inline ones would be blocked."""
+    for url in ("/", "/?q=drought", "/?q=zzzqqq", "/documents/b_kenya_drought?q=drought",
+                "/actors/Chile", "/help"):
+        html = client.get(url).get_data(as_text=True)
+        assert not re.search(r"<script(?![^>]*\bsrc=)", html), url
+        assert not re.search(r"<style|\sstyle=|\son[a-z]+=", html), url
+        assert "http://" not in html.replace("http://www.w3.org/2000/svg", ""), url
+        assert "https://" not in html, url  # nothing from the network (the tiny corpus's source_url aside)
+
+
+@pytest.fixture(scope="module")
+def hostile_client(tmp_path_factory):
+    """A corpus whose catalog gives a title and a publication with markup in them."""
+    from conftest import _build, make_app
+    seeds = tmp_path_factory.mktemp("hostile-seeds")
+    (seeds / "x.txt").write_text("Ministers met in Lima on Monday to discuss the budget.\n", encoding="utf-8")
+    (seeds / "catalog.toml").write_text(
+        '[[article]]\nfile = "x.txt"\ntitle = "<script>alert(1)</script> budget"\n'
+        'publication = "<b>Bold</b> Times"\ndate = "2020-01-02"\n'
+        'url = "javascript:alert(1)"\n', encoding="utf-8")
+    index = tmp_path_factory.mktemp("hostile-index")
+    _build(seeds, index)
+    return make_app(seeds, index).test_client()
+
+
+def test_document_titles_and_publications_are_escaped(hostile_client):
+    for url in ("/", "/?q=budget", "/?q=budget&sort=newest", "/documents/x"):
+        html = hostile_client.get(url).get_data(as_text=True)
+        assert_escaped(html)
+        assert "<b>Bold</b>" not in html and "&lt;b&gt;Bold&lt;/b&gt; Times" in html, url
+    html = hostile_client.get("/?q=zzzqqq&publication=<b>Bold</b> Times").get_data(as_text=True)
+    assert "<b>Bold</b>" not in html and "publication:</span> &lt;b&gt;Bold&lt;/b&gt; Times" in html
+
+
+def test_a_javascript_source_url_is_never_a_link(hostile_client):
+    html = hostile_client.get("/documents/x").get_data(as_text=True)
+    assert 'href="javascript:' not in html
+
+
+# --- the search page ---------------------------------------------------------------------------
+
+def test_blank_page_shows_the_intro_documents_and_top_actors(client):
+    html = client.get("/").get_data(as_text=True)
+    assert "Search the archive" in html
+    assert 'href="/documents/c_saved_page_ukraine_brazil-a2"' in html
+    assert 'href="/actors/' in html
+    assert 'class="hits"' not in html, "no result list before a search"
+    assert " autofocus" in html
+
+
+def test_results_show_metadata_kind_badge_actions_and_count(client):
+    html = client.get("/?q=rains").get_data(as_text=True)
+    assert "Pull-quote" in html  # the pull-quote's badge
+    assert "Frontline Review" in html and 'datetime="2022"' in html
+    assert "Soy at Any Cost" in html  # the section
+    assert re.search(r"<strong>\d+</strong> paragraphs? for <q>rains</q>", html)
+    assert re.search(r"in \d+ ms", html)
+    assert 'href="/?like=c_saved_page_ukraine_brazil-a2-p4"' in html
+    assert 'href="/documents/c_saved_page_ukraine_brazil-a2?q=rains#p4"' in html
+
+
+def test_actor_chips_on_a_hit_filter_by_that_actor(client):
+    html = client.get("/?q=Embrapa").get_data(as_text=True)
+    chip = next(l for l in links(html) if "actor=Brazilian" in l)
+    params = parse_qs(urlsplit(chip).query)
+    assert params == {"q": ["Embrapa"], "actor": ["Brazilian Agricultural Research Corporation"]}
+    assert "<strong>1</strong> paragraph" in client.get(chip).get_data(as_text=True)
+
+
+def test_actor_facet_is_grouped_into_people_and_organisations(client):
+    html = client.get("/?sort=newest").get_data(as_text=True)
+    facet = html[html.index('data-facet="actor"'):html.index('data-facet="place"')]
+    assert facet.index(">People<") < facet.index("José Pérez") < facet.index(">Organisations<")
+    assert facet.index(">Organisations<") < facet.index("Ibama")
+
+
+def test_long_facets_fold_behind_show_more_and_the_link_shows_them(client):
+    html = client.get("/?sort=newest").get_data(as_text=True)
+    place = html[html.index('data-facet="place"'):html.index('data-facet="year"')]
+    assert place.count("<li") > 8 and place.count(" hidden>") == place.count("<li") - 8
+    more = re.search(r'class="more" href="([^"]+)">Show (\d+) more', place)
+    assert more and int(more.group(2)) == place.count(" hidden>")
+    expanded = client.get(unescape(more.group(1))).get_data(as_text=True)
+    place = expanded[expanded.index('data-facet="place"'):expanded.index('data-facet="year"')]
+    assert " hidden>" not in place and "Show fewer" in place
+    assert parse_qs(urlsplit(unescape(more.group(1))).query)["sort"] == ["newest"]
+
+
+def test_actor_filter_box_narrows_the_actor_list_without_js(client):
+    html = client.get("/?sort=newest&actor_q=jose").get_data(as_text=True)
+    facet = html[html.index('data-facet="actor"'):html.index('data-facet="place"')]
+    assert re.findall(r'<span class="value">([^<]+)</span>', facet) == ["José Pérez"]
+    assert '<input type="hidden" name="sort" value="newest">' in facet, "the form keeps the search"
+
+
+def test_timeline_bars_link_to_their_year_and_are_labelled(client):
+    html = client.get("/?q=&sort=newest").get_data(as_text=True)
+    bars = re.findall(r'<a href="([^"]+)" class="bar[^"]*" aria-label="(\d{4}): (\d+) paragraphs?', html)
+    # 2017 and 2020 are drawn as empty years, with nothing to link to
+    assert [year for _, year, _ in bars] == ["2016", "2018", "2019", "2021", "2022"]
+    for href, year, count in bars:
+        params = parse_qs(urlsplit(unescape(href)).query)
+        assert params["year"] == [year] and params["sort"] == ["newest"]
+        assert f"<strong>{count}</strong>" in client.get(unescape(href)).get_data(as_text=True)
+    assert "<title>2021: 6 paragraphs</title>" in html
+
+
+def test_timeline_keeps_every_year_when_one_is_selected(client):
+    """The year facet ignores its own selection, so the other bars stay reachable."""
+    html = client.get("/?year=2021").get_data(as_text=True)
+    assert 'class="bar selected" aria-label="2021: 6 paragraphs (selected)"' in html
+    assert 'aria-label="2016: 5 paragraphs"' in html
+    selected = re.search(r'<a href="([^"]+)" class="bar selected"', html).group(1)
+    assert "year" not in parse_qs(urlsplit(unescape(selected)).query), "clicking it again unselects"
+
+
+def test_no_results_page_offers_the_suggestion_and_hints(client):
+    html = client.get("/?q=drougth&year=2021").get_data(as_text=True)
+    assert "No paragraphs match" in html
+    assert "Did you mean" in html and 'href="/?q=drought&amp;year=2021"' in html
+    assert "Search without the filters" in html and "query help" in html
+    assert 'class="hits"' not in html
+
+
+def test_clear_all_removes_every_filter_but_keeps_the_query(client):
+    html = client.get("/?q=drought&year=2016&publication=Nairobi+Herald").get_data(as_text=True)
+    clear = re.search(r'<a class="clear" href="([^"]+)"', html).group(1)
+    assert parse_qs(urlsplit(unescape(clear)).query) == {"q": ["drought"]}
+
+
+def test_export_links_carry_the_search_but_not_the_page(client):
+    html = client.get("/?q=drought&sort=oldest&page=1&per_page=2").get_data(as_text=True)
+    exports = [l for l in links(html) if l.startswith("/export.")]
+    assert sorted(urlsplit(l).path for l in exports) == ["/export.csv", "/export.json"]
+    for link in exports:
+        assert parse_qs(urlsplit(link).query) == {"q": ["drought"], "sort": ["oldest"]}
+
+
+def test_search_box_keeps_the_filters_of_the_page(client):
+    html = client.get("/?q=drought&year=2016&page=1").get_data(as_text=True)
+    form = html[html.index('<form class="searchbox"'):html.index("</form>")]
+    assert '<input type="hidden" name="year" value="2016">' in form
+    assert 'name="q" type="search" value="drought"' in form and 'name="page"' not in form
+
+
+def test_help_page_is_linked_from_the_search_box(client):
+    assert 'href="/help"' in client.get("/").get_data(as_text=True)
+    response = client.get("/help")
+    assert response.status_code == 200 and b"<title>" in response.data
+
+
+def test_every_page_has_its_own_title_and_landmarks(client):
+    for url, title in (("/", "Hemeroteca"), ("/?q=drought", "drought · Hemeroteca"),
+                       ("/documents/b_kenya_drought", "Drought leaves two million Kenyans short of food · Hemeroteca"),
+                       ("/actors/Chile", "Chile · Hemeroteca")):
+        html = client.get(url).get_data(as_text=True)
+        assert f"<title>{title}</title>" in html, url
+        assert '<main id="main"' in html and 'role="search"' in html and '<label for="q"' in html
+
+
+# --- document and actor pages ------------------------------------------------------------------
+
+def test_document_page_shows_metadata_source_actors_and_caption(client):
+    html = client.get("/documents/c_saved_page_ukraine_brazil-a1?q=sanctions").get_data(as_text=True)
+    assert "María Fernández" in html and "2021-11-18" in html
+    assert 'href="https://frontline.example/ukraine-winter"' in html
+    assert "<figcaption>" in html and "Caption" in html
+    assert 'href="/actors/' in html
+    assert 'href="/?q=sanctions"' in html, "a way back to the results"
+    assert " autofocus" not in html, "autofocus would scroll away from the #p<n> target"
+
+
+def test_actor_page_has_type_aliases_timeline_and_co_actor_links(client):
+    html = client.get("/actors/Chile").get_data(as_text=True)
+    assert "Place" in html and "Written as" in html
+    bars = re.findall(r'<a href="([^"]+)" class="bar', html)
+    assert bars and all(parse_qs(urlsplit(unescape(b)).query)["place"] == ["Chile"] for b in bars)
+    co = [l for l in links(html) if l.startswith("/actors/") and "Chile" not in l]
+    assert co
+    both = re.findall(r'class="both" href="([^"]+)"', html)
+    assert both and all(client.get(unescape(b)).status_code == 200 for b in both)
+
+
+def test_actor_page_paginates_the_paragraphs(seed_client):
+    html = seed_client.get("/actors/Nicolás Maduro").get_data(as_text=True)
+    assert "Page 1 of" in html
+    second = next(l for l in links(html) if "page=2" in l)
+    page2 = seed_client.get(second).get_data(as_text=True)
+    assert "Page 2 of" in page2 and 'rel="prev"' in page2
+
+
+def test_more_like_this_page_names_its_paragraph(client):
+    html = client.get("/?like=b_kenya_drought-p1").get_data(as_text=True)
+    assert re.search(r"paragraphs? like <a href=\"/documents/b_kenya_drought#p1\">", html)
+    assert "<title>Like Drought leaves two million Kenyans short of food · Hemeroteca</title>" in html
+    assert "paragraph by paragraph" not in html, "a like search is not the blank page"

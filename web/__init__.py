@@ -22,10 +22,11 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     app.config["SEEDS_DIR"] = str(settings.seeds_dir)
     app.config["INDEX_DIR"] = str(settings.index_dir)
 
-    from . import api, errors, index_handle, pages, security
+    from . import api, errors, export, index_handle, pages, security
     index_handle.init_app(app, settings)
     errors.init_app(app)
     security.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(export.bp)
     return app
