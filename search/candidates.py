@@ -225,7 +225,10 @@ _PLACE_AFTER = re.compile(
     r"river|lake|island|islands|park|palace|prison|bridge|neighbourhood|neighborhood|suburb|"
     r"slum|township|municipality|air base|airbase|naval base)\b")
 _APPOSITIVE = re.compile(
-    r"^,? (?:a|an|the|[A-Z][\w.-]*['’]s) (?:[\w-]+ ){0,3}?(?<!of )(?P<noun>firm|company|bank|think-tank|"
+    # The words between the article and the noun are its modifiers: a preposition ends them
+    # ("Amina Wario, a herder near Marsabit town" is not a town).
+    r"^,? (?:a|an|the|[A-Z][\w.-]*['’]s) "
+    r"(?:(?!(?:of|near|in|at|from|on|for|with|by|outside|inside|to)\b)[\w-]+ ){0,3}?(?P<noun>firm|company|bank|think-tank|"
     r"think tank|agency|pollster|party|newspaper|broadcaster|charity|organisation|organization|"
     r"institute|consultancy|lender|carrier|airline|insurer|producer|conglomerate|militia|"
     r"network|parliament|legislature|assembly|court|council|ministry|union|movement|coalition|"

@@ -248,6 +248,16 @@ def test_organisation_heads_and_acronyms_make_orgs(plain):
         ("Lima Group", "org"), ("Washington Post", "org"), ("INDEC", "org"), ("Datanalisis", "org")]
 
 
+def test_appositive_noun_after_a_preposition_does_not_type_the_name(plain):
+    found = mentions(plain, "“The water pans are dry,” said Amina Wario, a herder near Marsabit town.")
+    assert ("Amina Wario", "person") in [(n, t) for n, t, _s in found[0]]
+
+
+def test_spanish_palace_heads_make_places(plain):
+    found = mentions(plain, "Patience in the Casa Rosada is not unlimited.")
+    assert [(n, t) for n, t, _s in found[0]] == [("Casa Rosada", "place")]
+
+
 # --- not actors ----------------------------------------------------------------------------
 
 def test_sentence_initial_words_are_not_actors(plain):
