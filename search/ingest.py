@@ -1,7 +1,7 @@
 """Seed files → Document and Paragraph records (pure, except ``ingest_seeds`` reading files).
 
 Parts:
-- Decoding: ``decode_bytes`` (UTF-8 / UTF-16 BOM / cp1252, binary files refused).
+- Decoding: ``decode_bytes`` (UTF-8 / UTF-16 with or without BOM / cp1252, binary refused).
 - Line cleaning: ``clean_lines`` turns an article's raw lines into text lines, blank separators
   and headings, reading metadata (markdown headline, ``> May 9th 2019`` date) and dropping
   what is not article text (markdown rubric/standfirst, image lines, navigation junk, widget
@@ -19,6 +19,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from .catalog import CatalogEntry, read_catalog
@@ -51,11 +52,13 @@ class IngestResult:
 _BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"),
          (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 _CONTROL_BYTES = frozenset(range(32)) - {9, 10, 12, 13}
+_TEXT_ASCII = frozenset(range(32, 127)) | {9, 10, 13}
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:
     """Decode a seed file's bytes; return (text with LF line ends, encoding used)."""
     encoding = next((name for bom, name in _BOMS if data.startswith(bom)), None)
+    encoding = encoding or _utf16_without_bom(data)
     if encoding is None:
         _refuse_binary(data)
         encoding = _guess_encoding(data)
@@ -65,6 +68,19 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         raise UndecodableFile(f"not valid {encoding} ({exc.reason} at byte {exc.start})")
     text = text.removeprefix("\ufeff")
     return text.replace("\r\n", "\n").replace("\r", "\n"), encoding
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """``utf-16-le``/``-be`` when the NUL bytes are the high bytes of mostly-ASCII text."""
+    sample = data[:4096]
+    if len(sample) < 4 or len(sample) % 2 or b"\x00" not in sample:
+        return None
+    for name, high, low in (("utf-16-le", sample[1::2], sample[0::2]),
+                            ("utf-16-be", sample[0::2], sample[1::2])):
+        ascii_text = sum(1 for byte in low if byte in _TEXT_ASCII)
+        if high.count(0) >= 0.9 * len(high) and ascii_text >= 0.8 * len(low):
+            return name
+    return None
 
 
 def _refuse_binary(data: bytes) -> None:
@@ -223,6 +239,8 @@ _BRACKETED = re.compile(r"\[[^\]]*\]")
 _HEADING_MAX_WORDS = 12
 _PULLQUOTE_MAX_WORDS = 50
 _PULLQUOTE_REACH = 2  # a pull-quote sits within this many paragraphs of the one it repeats
+# A longer "paragraph" is a file without line breaks; it is cut into pieces this long at most.
+MAX_PARAGRAPH_CHARS = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,10 +254,34 @@ class Block:
 
 def split_paragraphs(lines: Sequence[Line]) -> list[Block]:
     """Group cleaned lines into paragraphs and classify each one."""
-    blocks = [_classify(number, text, declared)
-              for number, text, declared in _group(lines)]
+    blocks = [_classify(number, piece, declared)
+              for number, text, declared in _group(lines)
+              for piece in split_long_text(text)]
     blocks = _drop_repeats(blocks)
     return _mark_pullquotes(blocks)
+
+
+def split_long_text(text: str, limit: int = MAX_PARAGRAPH_CHARS) -> list[str]:
+    """Cut a text longer than ``limit`` into pieces of at most ``limit`` characters.
+
+    A file with no line breaks (one 5 MB line) would otherwise be one paragraph: unreadable as a
+    hit and slow to highlight. Pieces end at a sentence end when one is in the last third of the
+    window, else at a space, else exactly at the limit.
+    """
+    if len(text) <= limit:
+        return [text]
+    pieces = []
+    start = 0
+    while len(text) - start > limit:
+        window = text[start:start + limit]
+        cut = max(window.rfind(". "), window.rfind("? "), window.rfind("! "))
+        cut = cut + 1 if cut >= limit * 2 // 3 else window.rfind(" ")
+        if cut <= 0:
+            cut = limit
+        pieces.append(text[start:start + cut].strip())
+        start += cut
+    pieces.append(text[start:].strip())
+    return [piece for piece in pieces if piece]
 
 
 def _group(lines: Sequence[Line]) -> Iterable[tuple[int, str, bool]]:
@@ -336,9 +378,14 @@ def _contains_in_order(haystack: str, fragments: list[str]) -> bool:
     return True
 
 
+@lru_cache(maxsize=1024)
 def _comparable(text: str) -> str:
-    """Lower-case, accent-free, punctuation-free text, for comparing repeats and titles."""
-    folded = fold_accents(text).lower()
+    """Lower-case, accent-free, punctuation-free text, for comparing repeats and titles.
+
+    Cached and with an ASCII fast path: each block is compared with its neighbours several
+    times, and folding accents char by char made a 50 MB file take minutes to ingest.
+    """
+    folded = (text if text.isascii() else fold_accents(text)).lower()
     return " ".join(re.findall(r"\w+", folded))
 
 
@@ -415,10 +462,14 @@ def ingest_seeds(seeds_dir: Path) -> IngestResult:
 
 
 def list_seed_files(seeds_dir: Path) -> list[Path]:
-    """The ``.txt`` and ``.md`` files of ``seeds_dir`` (not recursive, no hidden files), sorted."""
+    """The ``.txt`` and ``.md`` files of ``seeds_dir`` (not recursive, no hidden files), sorted.
+
+    A broken symbolic link is listed too, so that it is reported as skipped, not ignored.
+    """
     return sorted((path for path in Path(seeds_dir).iterdir()
                    if path.suffix.lower() in SEED_SUFFIXES and not path.name.startswith(".")
-                   and path.is_file()), key=lambda path: path.name)
+                   and (path.is_file() or (path.is_symlink() and not path.exists()))),
+                  key=lambda path: path.name)
 
 
 def _ingest_file(path: Path, entries: list[CatalogEntry], result: IngestResult) -> None:
@@ -429,7 +480,12 @@ def _ingest_file(path: Path, entries: list[CatalogEntry], result: IngestResult) 
         return
     if encoding not in ("utf-8", "utf-8-sig"):
         result.notes.append(f"{path.name}: decoded as {encoding}")
-    line_count = len(text.split("\n"))
+    lines = text.split("\n")
+    line_count = len(lines)
+    long_lines = sum(1 for line in lines if len(line) > MAX_PARAGRAPH_CHARS)
+    if long_lines:
+        result.notes.append(f"{path.name}: {long_lines} line(s) longer than {MAX_PARAGRAPH_CHARS:,} "
+                            "characters, cut into paragraphs at sentence ends")
     for entry in entries:
         if entry.lines and entry.lines[1] > line_count:
             result.notes.append(f"{path.name}: catalog lines {entry.lines[0]}-{entry.lines[1]} "

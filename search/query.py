@@ -19,6 +19,7 @@ from whoosh.qparser import (BoostPlugin, FieldsPlugin, FuzzyTermPlugin, GroupPlu
                             SingleQuotePlugin, WildcardPlugin, syntax)
 
 from .ranking import ranked
+from .records import PARAGRAPH_KINDS
 from .schema import (PROXIMITY_BOOST, PROXIMITY_SLOP, QUERY_FIELDS, RANKING_FIELDS, USER_FIELDS,
                      YEAR_BOOST, build_schema, text_analyzer)
 from .text import iter_words
@@ -107,16 +108,25 @@ def parse_request(params: Mapping[str, Sequence[str]]) -> SearchRequest:
         raise BadParameter("like", f"{like[:80]!r} is not a paragraph id (the `id` of a hit)")
     return SearchRequest(
         q=q.strip(), actors=_names(params, "actor"), places=_names(params, "place"),
-        years=years, publications=_names(params, "publication"), kinds=_names(params, "kind"),
+        years=years, publications=_names(params, "publication"), kinds=_kinds(params),
         date_from=date_from, date_to=date_to, sort=sort, page=page, per_page=per_page,
         like=like)
 
 
 def _values(params: Mapping[str, Sequence[str]], name: str) -> list[str]:
-    values = [v for v in params.get(name, []) if v is not None and str(v).strip() != ""]
-    if len(values) > MAX_FILTER_VALUES:
-        raise BadParameter(name, f"at most {MAX_FILTER_VALUES} values, got {len(values)}")
-    return [str(v).strip() for v in values]
+    given = params.get(name, [])
+    # Counted before empty values are dropped, so the bound holds for any request.
+    if len(given) > MAX_FILTER_VALUES:
+        raise BadParameter(name, f"at most {MAX_FILTER_VALUES} values, got {len(given)}")
+    return [str(v).strip() for v in given if v is not None and str(v).strip() != ""]
+
+
+def _kinds(params: Mapping[str, Sequence[str]]) -> tuple[str, ...]:
+    kinds = _names(params, "kind")
+    for kind in kinds:
+        if kind not in PARAGRAPH_KINDS:
+            raise BadParameter("kind", f"unknown kind {kind!r}; choose from {', '.join(PARAGRAPH_KINDS)}")
+    return kinds
 
 
 def _names(params: Mapping[str, Sequence[str]], name: str) -> tuple[str, ...]:
@@ -134,17 +144,17 @@ def _integer(params: Mapping[str, Sequence[str]], name: str, default: int, low: 
     raw = _single(params, name)
     if raw is None or raw.strip() == "":
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise BadParameter(name, f"{raw!r} is not a whole number") from None
+    # ASCII digits only: int() would also take "１０", "1_0" and surrounding spaces.
+    if not re.fullmatch(r"-?[0-9]+", raw):
+        raise BadParameter(name, f"{raw!r} is not a whole number")
+    value = int(raw)
     if not low <= value <= high:
         raise BadParameter(name, f"must be between {low} and {high}, got {value}")
     return value
 
 
 def _year(raw: str) -> int:
-    if not re.fullmatch(r"\d{4}", raw):
+    if not re.fullmatch(r"[0-9]{4}", raw):
         raise BadParameter("year", f"{raw!r} is not a year (YYYY)")
     return int(raw)
 

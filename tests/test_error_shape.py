@@ -24,6 +24,11 @@ def assert_error(response, status: int, code: str) -> None:
     "date_from=notadate", "date_to=2019-02-30", "sort=sideways", "year=nineteen",
     "date_from=2020-01-01&date_to=2019-01-01", "page=2&page=3", "page=101&per_page=100",
     "q=" + "x" * 1001, "&".join(f"actor=A{i}" for i in range(21)),
+    "kind=animal",
+    # only ASCII digits are numbers; int() alone would take these
+    "per_page=%EF%BC%91%EF%BC%90", "page=1_0", "per_page=%205",
+    # the bound on filter values holds even when they are empty
+    "&".join("actor=" for _ in range(21)),
 ])
 def test_bad_search_parameter_is_400_bad_parameter(client, query_string):
     assert_error(client.get("/api/search?q=x&" + query_string), 400, "bad_parameter")

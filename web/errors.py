@@ -2,7 +2,7 @@
 /openapi.json, an HTML page elsewhere. The only place that maps errors to statuses."""
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from search.generation import IndexMissing
@@ -48,8 +48,14 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def handle_http(error: HTTPException):
         status = error.code or 500
-        return _respond(_CODES.get(status, "bad_parameter" if status < 500 else "unavailable"),
-                        error.description or error.name, status)
+        response = make_response(_respond(
+            _CODES.get(status, "bad_parameter" if status < 500 else "unavailable"),
+            error.description or error.name, status))
+        # keep what the error says besides its body: a 405's Allow header (RFC 9110)
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):

@@ -1,6 +1,8 @@
 """The OpenAPI 3 description of the JSON API, written out by hand from CONTRACT.md."""
 from __future__ import annotations
 
+import copy
+
 from search.query import MAX_FILTER_VALUES, MAX_PER_PAGE, MAX_QUERY_LENGTH, MAX_RESULT_WINDOW, SORTS
 from search.records import ACTOR_TYPES, PARAGRAPH_KINDS
 
@@ -106,9 +108,12 @@ SEARCH_PARAMETERS = [
     _repeatable("place", "places; a paragraph must name all", _NAME_ITEM),
     _repeatable("year", "years; any of them", {"type": "integer", "minimum": 1000, "maximum": 9999}),
     _repeatable("publication", "publications; any of them", _NAME_ITEM),
+    # parse_request does not check kinds (an unknown one matches nothing), so no enum here
     _repeatable("kind", "paragraph kinds; any of them", {"type": "string", "enum": list(PARAGRAPH_KINDS)}),
-    {"name": "date_from", "in": "query", "required": False, "schema": {"type": "string", "format": "date"}},
-    {"name": "date_to", "in": "query", "required": False, "schema": {"type": "string", "format": "date"}},
+    {"name": "date_from", "in": "query", "required": False, "schema": {"type": "string", "format": "date"},
+     "description": "ISO date, inclusive; empty = no bound"},
+    {"name": "date_to", "in": "query", "required": False, "schema": {"type": "string", "format": "date"},
+     "description": "ISO date, inclusive; empty = no bound"},
     {"name": "sort", "in": "query", "required": False, "schema": {"type": "string", "enum": list(SORTS)}},
     {"name": "page", "in": "query", "required": False,
      "schema": {"type": "integer", "minimum": 1, "maximum": MAX_RESULT_WINDOW}},
@@ -122,8 +127,32 @@ SEARCH_PARAMETERS = [
 ]
 
 
+_EMPTY = {"type": "string", "maxLength": 0}
+
+
+def _empty_allowed(schema: dict) -> dict:
+    """``schema``, or an empty value: the API treats ``?page=`` as no ``page`` at all."""
+    if schema.get("type") == "array":
+        return {**schema, "items": _empty_allowed(schema["items"])}
+    if schema.get("type") == "string" and not ({"minLength", "enum", "format", "pattern"} & set(schema)):
+        return schema
+    return {"anyOf": [schema, _EMPTY]}
+
+
+def _allow_empty_query_values(document: dict) -> dict:
+    for operation in (op for path in document["paths"].values() for op in path.values()):
+        for parameter in operation.get("parameters", []):
+            if parameter["in"] == "query":
+                parameter["schema"] = _empty_allowed(parameter["schema"])
+    return document
+
+
 def openapi_document() -> dict:
-    """The whole OpenAPI 3 document."""
+    """The whole OpenAPI 3 document; in every query parameter an empty value means "absent"."""
+    return _allow_empty_query_values(copy.deepcopy(_document()))
+
+
+def _document() -> dict:
     return {
         "openapi": "3.0.3",
         "info": {"title": "Hemeroteca", "version": "1",
