@@ -50,8 +50,6 @@ def _build(settings: Settings) -> BuildReport:
         _fail(f"{error}\nThe existing index was left as it was.")
     except IndexBusy as error:
         _fail(str(error))
-    if progress is not None:
-        click.echo("", err=True)
     for skipped in report.skipped:
         click.echo(f"skipped {skipped.file}: {skipped.reason}", err=True)
     for note in report.notes:
@@ -62,9 +60,18 @@ def _build(settings: Settings) -> BuildReport:
 
 
 def _progress_printer():
-    def show(done: int, total: int) -> None:
-        if done == total or done % 500 == 0:
-            click.echo(f"\rindexing paragraphs: {done}/{total}", nl=False, err=True)
+    """A tqdm bar per stage of the build on stderr, with paragraphs per second."""
+    from tqdm import tqdm
+    bars: dict = {}
+
+    def show(done: int, total: int, stage: str = "indexing") -> None:
+        bar = bars.get(stage)
+        if bar is None:
+            bar = bars[stage] = tqdm(total=total, desc=stage, unit=" paragraphs", unit_scale=True,
+                                     file=sys.stderr, mininterval=0.25, dynamic_ncols=True)
+        bar.update(done - bar.n)
+        if done >= total:
+            bar.close()
     return show
 
 
@@ -136,12 +143,21 @@ def format_result(result: SearchResult, color: bool = False) -> str:
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; 127.0.0.1 keeps it private to this machine")
 @click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64),
+              help="Worker threads of the waitress server")
 @_seeds_option
 @_index_option
-def serve_command(host: str, port: int, seeds_dir: Path | None, index_dir: Path | None) -> None:
-    """Serve the web app, building the index first when missing or older than the seeds."""
+def serve_command(host: str, port: int, threads: int, seeds_dir: Path | None,
+                  index_dir: Path | None) -> None:
+    """Serve the web app, building the index first when missing or older than the seeds.
+
+    Uses waitress (a dependency) and falls back to Flask's own server only if it is missing,
+    never in debug mode; README "Serving publicly" says how to serve other machines."""
     settings = resolve({"seeds_dir": seeds_dir, "index_dir": index_dir})
-    reason = stale_reason(settings)
+    try:
+        reason = stale_reason(settings)
+    except (OSError, ValueError) as error:  # a damaged build.json: rebuild rather than crash
+        reason = f"the index in {settings.index_dir} cannot be read ({error})"
     if reason is not None:
         click.echo(f"building the index: {reason}", err=True)
         _build(settings)
@@ -154,8 +170,10 @@ def serve_command(host: str, port: int, seeds_dir: Path | None, index_dir: Path 
     except ImportError:
         serve = None
     if serve is not None:
-        serve(app, host=host, port=port, threads=8)
+        serve(app, host=host, port=port, threads=threads)
     else:
+        click.echo("waitress is not installed (pip install waitress): using Flask's "
+                   "development server", err=True)
         app.run(host=host, port=port, debug=False, threaded=True)
 
 

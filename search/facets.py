@@ -10,8 +10,10 @@ opened, and a search then only does array operations over the matched document n
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -21,6 +23,8 @@ FACET_NAMES = ("actor", "place", "year", "publication", "kind")
 # Pull-quotes repeat a sentence of a body paragraph: counting their actors and places again would
 # count one mention twice, so the name facets (and name filters) skip them.
 NAME_FACETS_SKIP_KINDS = frozenset({"pullquote"})
+COLUMNS_FILE = "columns.json"
+_ARRAYS = ("date_start", "date_end", "date_sort", "newest_rank", "archive_rank")
 
 
 @dataclass(slots=True)
@@ -118,6 +122,36 @@ class FacetColumns:
         newest_rank = np.empty(len(stored), dtype=np.int64)
         newest_rank[newest_order] = np.arange(len(stored))
         return cls(len(stored), columns, date_start, date_end, date_sort, newest_rank, archive_rank)
+
+    def save(self, folder: Path, paragraph_ids: Sequence[str]) -> None:
+        """Write the columns (one ``.npy`` per array, values in ``columns.json``) to ``folder``.
+
+        The build does this once, so that opening a generation memory-maps arrays instead of
+        reading every document's stored fields (seconds at 100k paragraphs).
+        """
+        folder.mkdir(parents=True, exist_ok=True)
+        meta = {"doc_count": self.doc_count, "paragraph_ids": list(paragraph_ids), "columns": {}}
+        for name, column in self.columns.items():
+            meta["columns"][name] = {"values": column.values, "types": column.types}
+            np.save(folder / f"{name}.docs.npy", column.doc_of_entry)
+            np.save(folder / f"{name}.values.npy", column.value_of_entry)
+        for name in _ARRAYS:
+            np.save(folder / f"{name}.npy", getattr(self, name))
+        (folder / COLUMNS_FILE).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path) -> tuple[FacetColumns, list[str]]:
+        """Read what ``save`` wrote (arrays memory-mapped, read-only); also the paragraph ids."""
+        meta = json.loads((folder / COLUMNS_FILE).read_text(encoding="utf-8"))
+        columns = {}
+        for name, column in meta["columns"].items():
+            values = column["values"]
+            columns[name] = FacetColumn(values, column["types"],
+                                        np.load(folder / f"{name}.docs.npy", mmap_mode="r"),
+                                        np.load(folder / f"{name}.values.npy", mmap_mode="r"),
+                                        {value: n for n, value in enumerate(values)})
+        arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r") for name in _ARRAYS}
+        return cls(meta["doc_count"], columns, **arrays), meta["paragraph_ids"]
 
     def mask_any(self, facet: str, values: Iterable[object]) -> np.ndarray:
         """Documents carrying at least one of ``values``."""

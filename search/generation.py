@@ -1,6 +1,7 @@
 """An open index generation: the Whoosh index and everything derived from it once.
 
 Parts: ``Generation`` (index, directory, facet columns, docnum ↔ paragraph id), ``open_current``,
+``read_columns`` (columns from stored fields, for generations built without saved columns),
 ``IndexMissing``.
 
 Everything here is per generation, never per request: a server opens a Generation once and
@@ -15,8 +16,8 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.index import Index
 
-from .facets import FacetColumns
-from .indexer import BUILD_FILE, DIRECTORY_FILE, current_generation
+from .facets import COLUMNS_FILE, FacetColumns
+from .indexer import BUILD_FILE, COLUMNS_DIR, DIRECTORY_FILE, current_generation
 from .text import fold_accents
 
 
@@ -48,14 +49,15 @@ class Generation:
         except (OSError, ValueError, whoosh_index.EmptyIndexError) as error:
             raise IndexMissing(f"the index in {path} cannot be read ({error}); "
                                "rebuild it with `hemeroteca index`") from error
-        with ix.reader() as reader:
-            stored = [fields for _, fields in sorted(reader.iter_docs(), key=lambda item: item[0])]
-        paragraph_ids = [row["id"] for row in stored]
+        if (path / COLUMNS_DIR / COLUMNS_FILE).exists():
+            columns, paragraph_ids = FacetColumns.load(path / COLUMNS_DIR)
+        else:  # a generation built before the columns were saved with it
+            columns, paragraph_ids = read_columns(ix)
         return cls(path=path, index=ix, build=build,
                    documents={d["id"]: d for d in directory["documents"]},
                    actors={a["name"]: a for a in directory["actors"]},
                    vocabulary=directory.get("vocabulary", {}),
-                   columns=FacetColumns.from_stored(stored),
+                   columns=columns,
                    paragraph_ids=paragraph_ids,
                    docnum_of={pid: n for n, pid in enumerate(paragraph_ids)})
 
@@ -71,6 +73,13 @@ class Generation:
 
     def close(self) -> None:
         self.index.close()
+
+
+def read_columns(ix: Index) -> tuple[FacetColumns, list[str]]:
+    """Facet columns and paragraph ids in docnum order, from every document's stored fields."""
+    with ix.reader() as reader:
+        stored = [fields for _, fields in sorted(reader.iter_docs(), key=lambda item: item[0])]
+    return FacetColumns.from_stored(stored), [row["id"] for row in stored]
 
 
 def open_current(index_dir: Path) -> Generation:

@@ -6,7 +6,7 @@ Parts: ``build_index`` (ingest → actors → Whoosh documents + directory → s
 Layout of the index folder::
 
     index/current -> gen-20261123T180501-1234   (symlink, swapped with os.replace)
-    index/gen-…/            Whoosh files + directory.json + build.json
+    index/gen-…/            Whoosh files + directory.json + build.json + columns/ (facet arrays)
     index/.build.lock       held by the one build that may run at a time
 
 Readers open ``realpath(current)``, so a build never writes where a reader reads: a reader sees
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import multiprocessing
 import os
 import shutil
 import time
@@ -32,6 +33,7 @@ from whoosh import index as whoosh_index
 from .actors import ActorExtractor
 from .config import Settings
 from .directory import document_entry, paragraph_names, summarise_actors
+from .facets import FacetColumns
 from .ingest import ingest_seeds
 from .records import ActorMention, Document, SkippedFile
 from .schema import SCHEMA_VERSION, build_schema
@@ -41,6 +43,8 @@ CURRENT = "current"
 DIRECTORY_FILE = "directory.json"
 BUILD_FILE = "build.json"
 LOCK_FILE = ".build.lock"
+COLUMNS_DIR = "columns"
+PARALLEL_FROM = 5000  # paragraphs: a build this big writes with two processes
 SEED_SUFFIXES = (".txt", ".md", ".toml")
 
 
@@ -91,8 +95,11 @@ def stale_reason(settings: Settings) -> str | None:
 
 
 def build_index(settings: Settings,
-                progress: Callable[[int, int], None] | None = None) -> BuildReport:
+                progress: Callable[..., None] | None = None) -> BuildReport:
     """Ingest the seeds, extract actors, write a new generation and make it current.
+
+    ``progress(done, total, stage=…)`` is called as paragraphs go through a stage ("actors"
+    on large corpora, then "indexing").
 
     A malformed catalog raises before the index folder is touched; unreadable files are
     reported in ``BuildReport.skipped`` and the rest is indexed.
@@ -100,9 +107,10 @@ def build_index(settings: Settings,
     started = time.perf_counter()
     ingested = ingest_seeds(settings.seeds_dir)
     extractor = ActorExtractor.from_seeds(settings.seeds_dir)
-    mentions: dict[str, tuple[ActorMention, ...]] = {}
-    for document in ingested.documents:
-        mentions.update(extractor.extract_document(document))
+    # Whole corpus at once: one spelling per person across articles, acronyms joined to an
+    # expansion seen in another article.
+    mentions: dict[str, tuple[ActorMention, ...]] = extract_corpus(extractor, ingested.documents,
+                                                                   progress)
     settings.index_dir.mkdir(parents=True, exist_ok=True)
     with build_lock(settings.index_dir):
         generation = _new_generation_path(settings.index_dir)
@@ -135,6 +143,54 @@ def build_index(settings: Settings,
                        time.perf_counter() - started, list(ingested.skipped), list(ingested.notes))
 
 
+def extract_corpus(extractor: ActorExtractor, documents: list[Document],
+                   progress: Callable[..., None] | None = None) -> dict[str, tuple[ActorMention, ...]]:
+    """``extractor.extract_corpus(documents)``, with the per-document part on two processes
+    for a large corpus (documents are extracted independently; only the final unification
+    looks across them). It is half of a build's time at 100k paragraphs (bench/NOTES.md)."""
+    total = sum(len(d.paragraphs) for d in documents)
+    if total < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+        return extractor.extract_corpus(documents)
+    global _POOL_JOB
+    _POOL_JOB = (extractor, documents)  # inherited by the forked workers, not pickled
+    found: list[dict] = []
+    done = 0
+    try:
+        with multiprocessing.get_context("fork").Pool(2) as pool:
+            for result in pool.imap(_extract_one, range(len(documents)), chunksize=16):
+                found.append(result)
+                done += len(result)
+                if progress is not None:
+                    progress(done, total, stage="actors")
+    finally:
+        _POOL_JOB = None
+    # ActorExtractor.extract_corpus itself does the rest (the step across documents), asking
+    # a stand-in for each document's mentions, which the pool already has.
+    return ActorExtractor.extract_corpus(_Extracted(extractor, documents, found), documents)
+
+
+class _Extracted:
+    """The extractor, except that ``extract_document`` returns results computed elsewhere."""
+
+    def __init__(self, extractor: ActorExtractor, documents: list[Document], found: list[dict]):
+        self._extractor = extractor
+        self._found = {id(document): result for document, result in zip(documents, found)}
+
+    def __getattr__(self, name: str):
+        return getattr(self._extractor, name)
+
+    def extract_document(self, document: Document) -> dict[str, tuple[ActorMention, ...]]:
+        return self._found[id(document)]
+
+
+_POOL_JOB: tuple[ActorExtractor, list[Document]] | None = None
+
+
+def _extract_one(n: int) -> dict[str, tuple[ActorMention, ...]]:
+    extractor, documents = _POOL_JOB
+    return extractor.extract_document(documents[n])
+
+
 def build_vocabulary(documents: list[Document]) -> dict[str, str]:
     """Folded lower-case word → its most frequent written form, for showing suggestions.
 
@@ -157,27 +213,40 @@ def _preferred_form(counter: Counter) -> str:
 
 def _write_whoosh(folder: Path, documents: list[Document],
                   mentions: dict[str, tuple[ActorMention, ...]],
-                  progress: Callable[[int, int], None] | None) -> None:
+                  progress: Callable[..., None] | None) -> None:
     total = sum(len(d.paragraphs) for d in documents)
     done = 0
+    rows: dict[str, dict] = {}  # paragraph id → the stored fields the facet columns need
     ix = whoosh_index.create_in(str(folder), build_schema())
+    # DEPENDENCIES.md: two writer processes, each writing its own segment, nearly halve the
+    # build (without multisegment the final merge makes it slower than one process). For a
+    # small corpus, starting the second process costs more than it saves.
+    parallel = ({"procs": 2, "multisegment": True}
+                if total >= PARALLEL_FROM and (os.cpu_count() or 1) > 1 else {})
     # The context manager commits on success and cancels on error: all or nothing.
-    with ix.writer(limitmb=256) as writer:
+    with ix.writer(limitmb=256, **parallel) as writer:
         for document in documents:
             for paragraph in document.paragraphs:
                 found = mentions.get(paragraph.id, ())
                 actors, places = paragraph_names(found)
+                row = {"id": paragraph.id, "doc_id": document.doc_id, "position": paragraph.position,
+                       "kind": paragraph.kind, "publication": document.publication or "",
+                       "date": document.date or "", "year": document.year,
+                       "actors": [[a["name"], a["type"]] for a in actors], "places": places}
+                rows[paragraph.id] = row
                 writer.add_document(
-                    id=paragraph.id, doc_id=document.doc_id, position=paragraph.position,
-                    kind=paragraph.kind, section=paragraph.section, title=document.title or "",
+                    **row, section=paragraph.section, title=document.title or "",
                     text=paragraph.text, text_exact=paragraph.text,
-                    publication=document.publication or "", date=document.date or "",
-                    year=document.year, actor=" | ".join(a["name"] for a in actors),
-                    place=" | ".join(places), actors=[[a["name"], a["type"]] for a in actors],
-                    places=places, mentions=[[m.start, m.end, m.name, m.type] for m in found])
+                    actor=" | ".join(a["name"] for a in actors), place=" | ".join(places),
+                    mentions=[[m.start, m.end, m.name, m.type] for m in found])
                 done += 1
                 if progress is not None:
                     progress(done, total)
+    # Document numbers follow the order the writer processes took their batches in, not the
+    # order of insertion: read the ids back, then save the facet columns in docnum order.
+    with ix.reader() as reader:
+        ids = [fields["id"] for _, fields in sorted(reader.iter_docs(), key=lambda item: item[0])]
+    FacetColumns.from_stored([rows[pid] for pid in ids]).save(folder / COLUMNS_DIR, ids)
     ix.close()
 
 
@@ -207,6 +276,8 @@ def _remove_old_generations(index_dir: Path, keep: set[Path | None]) -> None:
             shutil.rmtree(path, ignore_errors=True)
         elif path.name.startswith(".gen-") and path.name.endswith(".building"):
             shutil.rmtree(path, ignore_errors=True)  # left by a build that was killed
+        elif path.name.startswith(f".{CURRENT}.") and path.is_symlink():
+            path.unlink()  # a killed build's link that never replaced `current` (we hold the lock)
 
 
 @contextmanager

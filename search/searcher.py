@@ -22,6 +22,7 @@ from whoosh.searching import Searcher
 from .facets import FACET_NAMES, count_values
 from .generation import Generation
 from .highlight import highlight, matched_terms
+from .matching import query_mask
 from .query import ParsedQuery, SearchRequest, build_query, plain_words_query
 from .records import FacetValue
 from .similar import similar_query
@@ -130,12 +131,9 @@ def matched_mask(searcher: Searcher, query: wq.Query, doc_count: int) -> np.ndar
     """Boolean array over document numbers: True where ``query`` matches."""
     if isinstance(query, wq.Every):
         return np.ones(doc_count, dtype=bool)
-    mask = np.zeros(doc_count, dtype=bool)
     if query is wq.NullQuery:
-        return mask
-    docnums = np.fromiter(searcher.docs_for_query(query), dtype=np.int64)
-    mask[docnums] = True
-    return mask
+        return np.zeros(doc_count, dtype=bool)
+    return query_mask(searcher, query, doc_count)  # postings block by block (matching.py)
 
 
 def _filter_masks(generation: Generation, request: SearchRequest) -> dict[str, np.ndarray]:

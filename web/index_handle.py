@@ -1,9 +1,11 @@
 """The app's handle on the index: the current generation, opened once and swapped when a build
-moves ``current``. ``init_app`` registers it; views call ``get_generation()``."""
+moves ``current``. ``init_app`` registers it (and, outside tests, a thread that opens a new
+generation as soon as ``current`` moves: config ``PRELOAD_INDEX``); views call ``get_generation()``."""
 from __future__ import annotations
 
 import os
 import threading
+import time
 from pathlib import Path
 
 from flask import Flask, current_app
@@ -32,8 +34,27 @@ class IndexHandle:
             return generation
         with self._lock:
             if self._generation is None or self._generation.path != target:
-                self._generation = open_current(self.settings.index_dir)
+                self._generation = open_readable(self.settings.index_dir)
             return self._generation
+
+    def preload(self) -> None:
+        """Open the generation ``current`` points at now, if it is not open yet."""
+        try:
+            self.get()
+        except Exception:  # noqa: BLE001 - no index yet, or half-deleted: a request will say so
+            pass
+
+    def watch(self, interval: float = 1.0) -> threading.Thread:
+        """Preload in a daemon thread, every ``interval`` seconds: after a start or a rebuild the
+        new generation is opened before a request needs it (the request would otherwise pay for
+        the opening). A request arriving during the opening waits for it, as before."""
+        def loop() -> None:
+            while True:
+                self.preload()
+                time.sleep(interval)
+        thread = threading.Thread(target=loop, name="hemeroteca-index-preload", daemon=True)
+        thread.start()
+        return thread
 
     def ensure_built(self) -> None:
         """Build the index when it is missing or older than the seeds."""
@@ -41,11 +62,31 @@ class IndexHandle:
             build_index(self.settings)
 
 
+def open_readable(index_dir: Path) -> Generation:
+    """``open_current``, with every failure of a damaged generation turned into IndexMissing.
+
+    Whoosh raises whatever its parts raise on damaged files (UnpicklingError, EOFError,
+    struct.error; FileNotFoundError for a missing segment only once a reader opens), so one
+    reader is opened here: a damaged index is a 503 with a hint, never a 500 later.
+    """
+    try:
+        generation = open_current(index_dir)
+        generation.index.reader().close()
+    except IndexMissing:
+        raise
+    except Exception as error:  # noqa: BLE001 - whatever broke, the answer is: rebuild
+        raise IndexMissing(f"the index in {index_dir} cannot be read ({type(error).__name__}: "
+                           f"{error}); rebuild it with `hemeroteca index`") from error
+    return generation
+
+
 def init_app(app: Flask, settings: Settings) -> None:
     handle = IndexHandle(settings)
     app.extensions["hemeroteca.index"] = handle
     if app.config.get("AUTO_INDEX"):
         handle.ensure_built()
+    if app.config.get("PRELOAD_INDEX", not app.testing):
+        handle.watch()
 
 
 def get_generation() -> Generation:
