@@ -6,6 +6,7 @@ hand; the seed corpus (seeds/) is what a new user searches.
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,14 @@ def _standard_environ():
 
 def _build(seeds: Path, index: Path):
     return build_index(resolve({"seeds_dir": seeds, "index_dir": index}))
+
+
+@pytest.fixture
+def seeds(tmp_path) -> Path:
+    """A writable copy of the tiny corpus, for tests that add, break or remove files."""
+    copy = tmp_path / "seeds"
+    shutil.copytree(TINY_SEEDS, copy)
+    return copy
 
 
 @pytest.fixture(scope="session")

@@ -4,14 +4,13 @@ catalog names its line and stops before the existing index is touched (issue 8, 
 from __future__ import annotations
 
 import random
-import shutil
 import subprocess
 import sys
 import time
 
 import pytest
 
-from conftest import ROOT, TINY_SEEDS
+from conftest import ROOT
 from search.catalog import CatalogError
 from search.config import resolve
 from search.generation import open_current
@@ -24,13 +23,6 @@ TINY_PARAGRAPHS = 28
 ARTICLE = ("Peso falls again\n\nThe peso fell to a record low against the dollar on Monday, "
            "traders in Montevideo said, after the central bank cut rates.\n\nÁlvaro Núñez, an "
            "economist, said the fall would feed inflation.\n")
-
-
-@pytest.fixture
-def seeds(tmp_path):
-    copy = tmp_path / "seeds"
-    shutil.copytree(TINY_SEEDS, copy)
-    return copy
 
 
 def settings_for(seeds, tmp_path):

@@ -2,25 +2,16 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 
-import pytest
 
-from conftest import ROOT, TINY_SEEDS
+from conftest import ROOT
 
 
 def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "search", *args], cwd=ROOT, capture_output=True,
                           text=True, timeout=120, env=env)
-
-
-@pytest.fixture
-def seeds(tmp_path):
-    copy = tmp_path / "seeds"
-    shutil.copytree(TINY_SEEDS, copy)
-    return copy
 
 
 def test_index_prints_a_summary_and_exits_0(seeds, tmp_path):

@@ -2,21 +2,13 @@
 from __future__ import annotations
 
 import os
-import shutil
 
 import pytest
 
-from conftest import TINY_SEEDS
+
 from search.config import resolve
 from search.generation import open_current
 from search.indexer import IndexBusy, build_index, build_lock, current_generation, stale_reason
-
-
-@pytest.fixture
-def seeds(tmp_path):
-    copy = tmp_path / "seeds"
-    shutil.copytree(TINY_SEEDS, copy)
-    return copy
 
 
 def test_build_writes_a_generation_and_points_current_at_it(seeds, tmp_path):
