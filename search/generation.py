@@ -83,8 +83,22 @@ def read_columns(ix: Index) -> tuple[FacetColumns, list[str]]:
 
 
 def open_current(index_dir: Path) -> Generation:
-    """Open the generation ``index_dir/current`` points at, or raise IndexMissing."""
+    """Open the generation ``index_dir/current`` points at, or raise IndexMissing.
+
+    Whoosh raises whatever its parts raise on damaged files (UnpicklingError, EOFError,
+    struct.error; FileNotFoundError for a missing segment only once a reader opens), so one
+    reader is opened here and any failure becomes IndexMissing: a damaged index is a 503 with
+    a hint in the web app and a message in the CLI, never a traceback later.
+    """
     path = current_generation(index_dir)
     if path is None:
         raise IndexMissing(f"no index in {index_dir}; build one with `hemeroteca index`")
-    return Generation.open(path)
+    try:
+        generation = Generation.open(path)
+        generation.index.reader().close()
+    except IndexMissing:
+        raise
+    except Exception as error:  # noqa: BLE001 - whatever broke, the answer is: rebuild
+        raise IndexMissing(f"the index in {index_dir} cannot be read ({type(error).__name__}: "
+                           f"{error}); rebuild it with `hemeroteca index`") from error
+    return generation

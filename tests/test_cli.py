@@ -84,3 +84,14 @@ def test_env_vars_configure_the_folders(seeds, tmp_path):
     result = run("index", env=env)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "env-index" / "current").exists()
+
+
+def test_search_on_a_damaged_index_says_rebuild_without_a_traceback(seeds, tmp_path):
+    index = tmp_path / "index"
+    run("index", "--seeds", str(seeds), "--index", str(index))
+    for toc in (index / "current").resolve().glob("*.toc"):
+        toc.write_bytes(b"\x80garbage")
+    result = run("search", "drought", "--seeds", str(seeds), "--index", str(index))
+    assert result.returncode == 1
+    assert "hemeroteca index" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -34,7 +34,7 @@ class IndexHandle:
             return generation
         with self._lock:
             if self._generation is None or self._generation.path != target:
-                self._generation = open_readable(self.settings.index_dir)
+                self._generation = open_current(self.settings.index_dir)
             return self._generation
 
     def preload(self) -> None:
@@ -60,24 +60,6 @@ class IndexHandle:
         """Build the index when it is missing or older than the seeds."""
         if stale_reason(self.settings) is not None:
             build_index(self.settings)
-
-
-def open_readable(index_dir: Path) -> Generation:
-    """``open_current``, with every failure of a damaged generation turned into IndexMissing.
-
-    Whoosh raises whatever its parts raise on damaged files (UnpicklingError, EOFError,
-    struct.error; FileNotFoundError for a missing segment only once a reader opens), so one
-    reader is opened here: a damaged index is a 503 with a hint, never a 500 later.
-    """
-    try:
-        generation = open_current(index_dir)
-        generation.index.reader().close()
-    except IndexMissing:
-        raise
-    except Exception as error:  # noqa: BLE001 - whatever broke, the answer is: rebuild
-        raise IndexMissing(f"the index in {index_dir} cannot be read ({type(error).__name__}: "
-                           f"{error}); rebuild it with `hemeroteca index`") from error
-    return generation
 
 
 def init_app(app: Flask, settings: Settings) -> None:
