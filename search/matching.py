@@ -6,7 +6,9 @@ Whoosh's ``docs_for_query`` merges the postings of an ``Or`` of many terms one d
 time in Python: for a common word over four fields at 100k paragraphs that is most of a search.
 Here each term's postings are read a block at a time into numpy, and ``Or``/``And``/``AndNot``
 become ``|``/``&``/``& ~``; any other node (phrases, wildcards, ranges…) is matched by Whoosh
-itself. Set semantics are the same, so the result is exactly ``docs_for_query``'s.
+itself. The result is the set semantics of the query tree (tests/test_matching.py); on a
+two-segment index Whoosh's own AndNot matcher was seen keeping a document that contains the
+excluded word, which this does not.
 """
 from __future__ import annotations
 

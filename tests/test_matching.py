@@ -1,0 +1,79 @@
+"""matching.query_mask: the documents a query matches, with the set semantics of its tree.
+
+The reference is built from Whoosh itself: each leaf (term, phrase, prefix…) through Whoosh's
+``docs_for_query``, combined with Python sets for Or / And / AndNot. (Whoosh's own AndNot
+matcher is not the reference: on a two-segment index it was seen returning a document that
+contains the excluded word.)
+"""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+from whoosh import query as wq
+
+from conftest import REAL_SEEDS, TINY_SEEDS
+from search import indexer
+from search.config import resolve
+from search.generation import open_current
+from search.matching import query_mask
+from search.query import build_query
+
+
+def reference(searcher, query) -> set[int]:
+    kind = type(query)
+    children = list(query.children()) if kind in (wq.Or, wq.And, wq.AndNot) else []
+    if kind is wq.Or and children:
+        return set().union(*(reference(searcher, child) for child in children))
+    if kind is wq.And and children:
+        return set.intersection(*(reference(searcher, child) for child in children))
+    if kind is wq.AndNot:
+        return reference(searcher, query.a) - reference(searcher, query.b)
+    return set(searcher.docs_for_query(query))
+
+
+QUERIES = [
+    "Maduro", "sanctions oil", "Guaidó", '"National Assembly"', "Maduro AND Guaido",
+    "Maduro OR Chávez", "Maduro NOT Guaidó", "Maduro -Guaido", "sanc*", "Guiado~",
+    "actor:lopez", "place:caracas", "year:2016..2019 Padrino", "kind:pullquote",
+    "(military OR army) AND NOT coup", "why did the uprising fail", "publication:economist Maduro",
+    "drought -Kenya", "sanction*", "zzzznotaword",
+]
+
+
+def assert_masks_match(generation, texts):
+    with generation.index.searcher() as searcher:
+        for text in texts:
+            query = build_query(text).query
+            mask = query_mask(searcher, query, generation.columns.doc_count)
+            assert set(np.flatnonzero(mask).tolist()) == reference(searcher, query), text
+
+
+def test_query_mask_on_the_seed_index(seed_index):
+    assert_masks_match(open_current(seed_index), QUERIES)
+
+
+@pytest.fixture
+def two_segment_index(tmp_path, monkeypatch):
+    # Big corpora are written by two processes into two segments; force that on a small one.
+    monkeypatch.setattr(indexer, "PARALLEL_FROM", 1)
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for source in (*REAL_SEEDS.glob("*.txt"), REAL_SEEDS / "catalog.toml", *TINY_SEEDS.glob("*.*")):
+        target = seeds / source.name
+        if source.name == "catalog.toml" and target.exists():
+            target.write_text(target.read_text(encoding="utf-8") + "\n" + source.read_text(encoding="utf-8"),
+                              encoding="utf-8")
+        else:
+            target.write_bytes(source.read_bytes())
+    settings = resolve({"seeds_dir": seeds, "index_dir": tmp_path / "index"})
+    indexer.build_index(settings)
+    return open_current(settings.index_dir)
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="the writer uses one process on one core")
+def test_query_mask_across_segments(two_segment_index):
+    with two_segment_index.index.searcher() as searcher:
+        assert len(searcher.reader().leaf_readers()) >= 2
+    assert_masks_match(two_segment_index, QUERIES)
