@@ -57,4 +57,9 @@ class ActorExtractor:
         mentions: dict[str, tuple[ActorMention, ...]] = {}
         for document in documents:
             mentions.update(self.extract_document(document))
+        return self.unify(mentions)
+
+    @staticmethod
+    def unify(mentions: dict[str, tuple[ActorMention, ...]]) -> dict[str, tuple[ActorMention, ...]]:
+        """The step across documents, on per-document results however they were computed."""
         return unify_corpus(mentions)

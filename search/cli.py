@@ -5,6 +5,7 @@ A user sees a message, never a traceback.
 """
 from __future__ import annotations
 
+import html
 import json
 import re
 import sys
@@ -15,7 +16,7 @@ import click
 from .catalog import CatalogError
 from .config import Settings, resolve
 from .generation import IndexMissing, open_current
-from .indexer import BuildReport, IndexBusy, build_index, stale_reason
+from .indexer import BuildReport, IndexBusy, build_index, current_generation, stale_reason
 from .query import BadParameter, parse_request
 from .searcher import SearchResult, run_search
 
@@ -104,7 +105,7 @@ def search_command(query: tuple[str, ...], actors, places, years, publications, 
         request = parse_request(params)
     except BadParameter as error:
         raise click.UsageError(str(error)) from None
-    if stale_reason(settings) is not None and not (settings.index_dir / "current").exists():
+    if current_generation(settings.index_dir) is None:
         click.echo("no index yet: building it from the seeds first", err=True)
         _build(settings)
     try:
@@ -130,9 +131,7 @@ def format_result(result: SearchResult, color: bool = False) -> str:
         marked = re.sub(r"<mark>(.*?)</mark>",
                         (lambda m: click.style(m.group(1), bold=True)) if color else r"[\1]",
                         str(hit.highlight))
-        text = (marked.replace("&lt;", "<").replace("&gt;", ">").replace("&#34;", '"')
-                .replace("&#39;", "'").replace("&amp;", "&"))
-        lines += ["", f"{number}. {meta}  [{hit.id}]", f"   {text}"]
+        lines += ["", f"{number}. {meta}  [{hit.id}]", f"   {html.unescape(marked)}"]
         names = [a["name"] for a in hit.actors] + hit.places
         if names:
             lines.append("   actors: " + ", ".join(names))
@@ -154,10 +153,7 @@ def serve_command(host: str, port: int, threads: int, seeds_dir: Path | None,
     Uses waitress (a dependency) and falls back to Flask's own server only if it is missing,
     never in debug mode; README "Serving publicly" says how to serve other machines."""
     settings = resolve({"seeds_dir": seeds_dir, "index_dir": index_dir})
-    try:
-        reason = stale_reason(settings)
-    except (OSError, ValueError) as error:  # a damaged build.json: rebuild rather than crash
-        reason = f"the index in {settings.index_dir} cannot be read ({error})"
+    reason = stale_reason(settings)
     if reason is not None:
         click.echo(f"building the index: {reason}", err=True)
         _build(settings)
@@ -219,7 +215,7 @@ def eval_queries_command(judgments: tuple[Path, ...], seeds_dir: Path | None,
     if stale_reason(settings) is not None:
         _build(settings)
     generation = open_current(settings.index_dir)
-    paragraphs = [p for d in _documents_of(generation) for p in d]
+    paragraphs = _paragraphs_of(generation)
 
     def hemeroteca(query: str, k: int) -> list[str]:
         request = parse_request({"q": [query], "per_page": [str(k)]})
@@ -231,11 +227,12 @@ def eval_queries_command(judgments: tuple[Path, ...], seeds_dir: Path | None,
     click.echo(format_report(report))
 
 
-def _documents_of(generation) -> list[list]:
+def _paragraphs_of(generation) -> list:
+    """Every paragraph of the generation, in archive order, as Paragraph records."""
     from .records import Paragraph
-    return [[Paragraph(id=p["id"], doc_id=d["id"], position=p["position"], kind=p["kind"],
-                       section=p["section"], text=p["text"]) for p in d["paragraphs"]]
-            for d in generation.documents.values()]
+    return [Paragraph(id=p["id"], doc_id=d["id"], position=p["position"], kind=p["kind"],
+                      section=p["section"], text=p["text"])
+            for d in generation.documents.values() for p in d["paragraphs"]]
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -69,9 +69,10 @@ def seeds_fingerprint(seeds_dir: Path) -> list[list]:
     """Name, size and modification time of every seed file: what a rebuild depends on."""
     if not seeds_dir.is_dir():
         return []
-    return [[path.name, path.stat().st_size, path.stat().st_mtime_ns]
+    return [[path.name, stat.st_size, stat.st_mtime_ns]
             for path in sorted(seeds_dir.iterdir())
-            if path.is_file() and path.suffix in SEED_SUFFIXES and not path.name.startswith(".")]
+            if path.is_file() and path.suffix in SEED_SUFFIXES and not path.name.startswith(".")
+            for stat in (path.stat(),)]
 
 
 def current_generation(index_dir: Path) -> Path | None:
@@ -86,7 +87,10 @@ def stale_reason(settings: Settings) -> str | None:
     generation = current_generation(settings.index_dir)
     if generation is None:
         return f"no index in {settings.index_dir}"
-    build = json.loads((generation / BUILD_FILE).read_text(encoding="utf-8"))
+    try:
+        build = json.loads((generation / BUILD_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:  # damaged by a crash or by hand: rebuild it
+        return f"the index in {settings.index_dir} cannot be read ({error})"
     if build.get("schema_version") != SCHEMA_VERSION:
         return "the index was built by another version of Hemeroteca"
     if build.get("seeds") != seeds_fingerprint(settings.seeds_dir):
@@ -153,34 +157,18 @@ def extract_corpus(extractor: ActorExtractor, documents: list[Document],
         return extractor.extract_corpus(documents)
     global _POOL_JOB
     _POOL_JOB = (extractor, documents)  # inherited by the forked workers, not pickled
-    found: list[dict] = []
+    mentions: dict[str, tuple[ActorMention, ...]] = {}
     done = 0
     try:
         with multiprocessing.get_context("fork").Pool(2) as pool:
             for result in pool.imap(_extract_one, range(len(documents)), chunksize=16):
-                found.append(result)
+                mentions.update(result)
                 done += len(result)
                 if progress is not None:
                     progress(done, total, stage="actors")
     finally:
         _POOL_JOB = None
-    # ActorExtractor.extract_corpus itself does the rest (the step across documents), asking
-    # a stand-in for each document's mentions, which the pool already has.
-    return ActorExtractor.extract_corpus(_Extracted(extractor, documents, found), documents)
-
-
-class _Extracted:
-    """The extractor, except that ``extract_document`` returns results computed elsewhere."""
-
-    def __init__(self, extractor: ActorExtractor, documents: list[Document], found: list[dict]):
-        self._extractor = extractor
-        self._found = {id(document): result for document, result in zip(documents, found)}
-
-    def __getattr__(self, name: str):
-        return getattr(self._extractor, name)
-
-    def extract_document(self, document: Document) -> dict[str, tuple[ActorMention, ...]]:
-        return self._found[id(document)]
+    return extractor.unify(mentions)
 
 
 _POOL_JOB: tuple[ActorExtractor, list[Document]] | None = None

@@ -77,3 +77,16 @@ def test_leftovers_of_a_killed_build_are_cleaned_by_the_next(seeds, tmp_path):
     build_index(settings)
     assert not leftover.exists()
     assert os.path.realpath(settings.index_dir / "current") == str(current_generation(settings.index_dir))
+
+
+def test_actor_extraction_on_two_processes_equals_one(monkeypatch):
+    # Large corpora extract on two processes; the result must not depend on it.
+    from conftest import REAL_SEEDS
+    from search import indexer
+    from search.actors import ActorExtractor
+    from search.ingest import ingest_seeds
+    documents = ingest_seeds(REAL_SEEDS).documents
+    extractor = ActorExtractor.from_seeds(REAL_SEEDS)
+    serial = extractor.extract_corpus(documents)
+    monkeypatch.setattr(indexer, "PARALLEL_FROM", 1)
+    assert indexer.extract_corpus(extractor, documents) == serial
