@@ -1,7 +1,6 @@
 """An open index generation: the Whoosh index and everything derived from it once.
 
 Parts: ``Generation`` (index, directory, facet columns, docnum ↔ paragraph id), ``open_current``,
-``read_columns`` (columns from stored fields, for generations built without saved columns),
 ``IndexMissing``.
 
 Everything here is per generation, never per request: a server opens a Generation once and
@@ -16,7 +15,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.index import Index
 
-from .facets import COLUMNS_FILE, FacetColumns
+from .facets import FacetColumns
 from .indexer import BUILD_FILE, COLUMNS_DIR, DIRECTORY_FILE, current_generation
 from .text import fold_accents
 
@@ -41,18 +40,22 @@ class Generation:
 
     @classmethod
     def open(cls, path: Path) -> Generation:
-        """Open the generation folder ``path`` and load its derived structures."""
+        """Open the generation folder ``path`` and load its derived structures.
+
+        Whoosh raises whatever its parts raise on damaged files (UnpicklingError, EOFError,
+        struct.error; FileNotFoundError for a missing segment only once a reader opens), so one
+        reader is opened here and any failure becomes IndexMissing: a damaged index is a 503
+        with a hint in the web app and a message in the CLI, never a traceback later.
+        """
         try:
             ix = whoosh_index.open_dir(str(path))
+            ix.reader().close()
             build = json.loads((path / BUILD_FILE).read_text(encoding="utf-8"))
             directory = json.loads((path / DIRECTORY_FILE).read_text(encoding="utf-8"))
-        except (OSError, ValueError, whoosh_index.EmptyIndexError) as error:
-            raise IndexMissing(f"the index in {path} cannot be read ({error}); "
-                               "rebuild it with `hemeroteca index`") from error
-        if (path / COLUMNS_DIR / COLUMNS_FILE).exists():
             columns, paragraph_ids = FacetColumns.load(path / COLUMNS_DIR)
-        else:  # a generation built before the columns were saved with it
-            columns, paragraph_ids = read_columns(ix)
+        except Exception as error:  # noqa: BLE001 - whatever broke, the answer is: rebuild
+            raise IndexMissing(f"the index in {path} cannot be read ({type(error).__name__}: "
+                               f"{error}); rebuild it with `hemeroteca index`") from error
         return cls(path=path, index=ix, build=build,
                    documents={d["id"]: d for d in directory["documents"]},
                    actors={a["name"]: a for a in directory["actors"]},
@@ -75,30 +78,9 @@ class Generation:
         self.index.close()
 
 
-def read_columns(ix: Index) -> tuple[FacetColumns, list[str]]:
-    """Facet columns and paragraph ids in docnum order, from every document's stored fields."""
-    with ix.reader() as reader:
-        stored = [fields for _, fields in sorted(reader.iter_docs(), key=lambda item: item[0])]
-    return FacetColumns.from_stored(stored), [row["id"] for row in stored]
-
-
 def open_current(index_dir: Path) -> Generation:
-    """Open the generation ``index_dir/current`` points at, or raise IndexMissing.
-
-    Whoosh raises whatever its parts raise on damaged files (UnpicklingError, EOFError,
-    struct.error; FileNotFoundError for a missing segment only once a reader opens), so one
-    reader is opened here and any failure becomes IndexMissing: a damaged index is a 503 with
-    a hint in the web app and a message in the CLI, never a traceback later.
-    """
+    """Open the generation ``index_dir/current`` points at, or raise IndexMissing."""
     path = current_generation(index_dir)
     if path is None:
         raise IndexMissing(f"no index in {index_dir}; build one with `hemeroteca index`")
-    try:
-        generation = Generation.open(path)
-        generation.index.reader().close()
-    except IndexMissing:
-        raise
-    except Exception as error:  # noqa: BLE001 - whatever broke, the answer is: rebuild
-        raise IndexMissing(f"the index in {index_dir} cannot be read ({type(error).__name__}: "
-                           f"{error}); rebuild it with `hemeroteca index`") from error
-    return generation
+    return Generation.open(path)

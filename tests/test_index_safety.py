@@ -307,6 +307,8 @@ def break_by(how: str, generation: Path) -> None:
         (generation / "directory.json").write_text("{not json", encoding="utf-8")
     elif how == "directory.json missing":
         (generation / "directory.json").unlink()
+    elif how == "facet columns missing":
+        shutil.rmtree(generation / "columns")
     elif how == "current is a file":
         link = generation.parent / "current"
         link.unlink()
@@ -319,7 +321,8 @@ def break_by(how: str, generation: Path) -> None:
 @pytest.mark.parametrize("how", ["dangling current", "no whoosh table of contents",
                                  "truncated table of contents", "garbage table of contents",
                                  "segment files gone", "directory.json garbage",
-                                 "directory.json missing", "current is a file"])
+                                 "directory.json missing", "facet columns missing",
+                                 "current is a file"])
 def test_an_unreadable_index_is_a_503_with_a_hint(seeds, tmp_path, how):
     index = tmp_path / "index"
     report = build_index(resolve({"seeds_dir": seeds, "index_dir": index}))
