@@ -7,7 +7,7 @@ import io
 import pytest
 from markupsafe import Markup
 
-from conftest import TINY_SEEDS, search
+from conftest import TINY_SEEDS, make_app, search
 from web import create_app
 from search.searcher import Hit
 from web.export import CSV_COLUMNS, hits_to_csv
@@ -107,3 +107,12 @@ def test_cells_that_a_spreadsheet_would_run_get_an_apostrophe():
     row = list(csv.reader(io.StringIO(hits_to_csv([hit]))))[1]
     assert row[4:7] == ["'=HYPERLINK(1)", "'+Times", ""]
     assert row[9] == "'-2 points, said @someone" and row[7] == "Ann"
+
+
+def test_export_without_an_index_is_a_503_json_error(tmp_path):
+    client = make_app(TINY_SEEDS, tmp_path / "no-index").test_client()
+    for url in ("/export.csv?q=drought", "/export.json?q=drought"):
+        response = client.get(url)
+        assert response.status_code == 503
+        assert response.get_json()["error"]["code"] == "unavailable"
+        assert "hemeroteca index" in response.get_json()["error"]["message"]

@@ -23,7 +23,9 @@ _CODES = {400: "bad_parameter", 404: "not_found", 405: "bad_parameter", 503: "un
 
 
 def _wants_json() -> bool:
-    return request.path.startswith("/api/") or request.path == "/openapi.json"
+    # Downloads (/export.csv too) are fetched by scripts and browsers alike: a JSON error body
+    # says what went wrong where an HTML page would be saved as the file.
+    return request.path.startswith(("/api/", "/export.")) or request.path == "/openapi.json"
 
 
 def _respond(code: str, message: str, status: int):

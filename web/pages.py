@@ -40,9 +40,7 @@ def search_url(search_request: SearchRequest, **changes: object) -> str:
 
 def toggle_url(search_request: SearchRequest, facet: str, value: object) -> str:
     """The URL that adds ``value`` to facet ``facet``, or removes it when already selected."""
-    key = {"actor": "actors", "place": "places", "year": "years", "publication": "publications",
-           "kind": "kinds"}[facet]
-    current = list(getattr(search_request, key))
+    current = list(search_request.selections()[facet])
     values = [v for v in current if v != value] if value in current else current + [value]
     return search_url(search_request, **{facet: [str(v) for v in values]})
 
@@ -142,7 +140,7 @@ def _is_blank(search_request: SearchRequest) -> bool:
 
 def _like_target(generation, search_request: SearchRequest) -> dict | None:
     """The paragraph a "more like this" search starts from (when the searcher knows ``like``)."""
-    like = getattr(search_request, "like", None)
+    like = search_request.like
     if not like:
         return None
     doc_id, _, position = str(like).rpartition("-p")
