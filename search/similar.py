@@ -27,6 +27,8 @@ MAX_SHARE = 0.5
 # An actor named in the paragraph is worth this much relative to its best key word.
 ACTOR_WEIGHT = 0.5
 MAX_ACTORS = 6
+_TEXT_ANALYZER = text_analyzer()
+_NAME_ANALYZER = name_analyzer()
 
 
 class UnknownParagraph(BadParameter):
@@ -45,7 +47,7 @@ def similar_query(searcher: Searcher, paragraph_id: str, text: str = "") -> Pars
     clauses = [wq.Term("text", term, boost=weight) for term, weight in key_terms(searcher, stored)]
     top = max((c.boost for c in clauses), default=1.0)
     for name, _type in (stored.get("actors") or [])[:MAX_ACTORS]:
-        words = [t.text for t in name_analyzer()(name)]
+        words = [t.text for t in _NAME_ANALYZER(name)]
         if words:
             clauses.append(wq.Phrase("actor", words, boost=ACTOR_WEIGHT * top) if len(words) > 1
                            else wq.Term("actor", words[0], boost=ACTOR_WEIGHT * top))
@@ -73,7 +75,7 @@ def key_terms(searcher: Searcher, stored: dict, count: int = KEY_TERMS) -> list[
     """
     reader = searcher.reader()
     total = max(reader.doc_count(), 1)
-    counts = Counter(token.text for token in text_analyzer()(stored.get("text") or ""))
+    counts = Counter(token.text for token in _TEXT_ANALYZER(stored.get("text") or ""))
     weighted = []
     for term, tf in counts.items():
         df = reader.doc_frequency("text", term)

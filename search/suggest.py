@@ -17,6 +17,7 @@ import re
 from nltk.metrics.distance import edit_distance
 from whoosh.searching import Searcher
 
+from .matching import query_mask
 from .query import ParsedQuery, build_query
 from .schema import STOPWORDS
 from .text import fold_accents
@@ -67,6 +68,6 @@ def suggest_query(searcher: Searcher, parsed: ParsedQuery, vocabulary: dict[str,
 
 def _count(searcher: Searcher, query) -> int:
     try:
-        return sum(1 for _ in searcher.docs_for_query(query))
+        return int(query_mask(searcher, query, searcher.doc_count_all()).sum())
     except Exception:  # a query Whoosh refuses to run finds nothing
         return 0
