@@ -18,7 +18,6 @@ from whoosh.qparser import (BoostPlugin, FieldsPlugin, FuzzyTermPlugin, GroupPlu
                             OperatorsPlugin, OrGroup, PhrasePlugin, PlusMinusPlugin, RangePlugin,
                             SingleQuotePlugin, WildcardPlugin, syntax)
 
-from .ranking import ranked
 from .records import PARAGRAPH_KINDS
 from .schema import (PROXIMITY_BOOST, PROXIMITY_SLOP, QUERY_FIELDS, RANKING_FIELDS, USER_FIELDS,
                      YEAR_BOOST, build_schema, text_analyzer)
@@ -176,6 +175,8 @@ class ParsedQuery:
     ``query`` decides which paragraphs match; ``scoring`` ranks them and also searches the
     article's title, so title words raise the score of a paragraph that matches by its own
     words but never make a paragraph match on their own (there would be nothing to highlight).
+    ``proximity`` (a sloppy phrase of the bare words, or None) adds to the score of the best
+    paragraphs where the words stand close together (ranking.rank).
     ``notice`` says how the text was repaired, if it was; ``text`` is the query text as given
     (did-you-mean rewrites its words and keeps its syntax).
     """
@@ -185,6 +186,7 @@ class ParsedQuery:
     words: tuple[str, ...] = field(default=())
     scoring: wq.Query | None = None
     text: str = ""
+    proximity: wq.Phrase | None = None
 
     @property
     def ranking_query(self) -> wq.Query:
@@ -248,7 +250,7 @@ def build_query(text: str) -> ParsedQuery:
                     parsed = _words_required_too(parsed)
                 if not _is_null(parsed):
                     return ParsedQuery(parsed, None, words, _scoring_query(parsed, rewritten, True),
-                                       text)
+                                       text, _proximity(rewritten, True))
                 problem = "nothing searchable in it"
             else:
                 problem = "Whoosh could not parse it"
@@ -269,11 +271,11 @@ def plain_words_query(text: str, problem: str) -> ParsedQuery:
     if _is_null(parsed):
         return ParsedQuery(wq.NullQuery, notice, words, text=" ".join(words))
     return ParsedQuery(parsed, notice, words, _scoring_query(parsed, " ".join(words), False),
-                       " ".join(words))
+                       " ".join(words), _proximity(" ".join(words), False))
 
 
 def _scoring_query(query: wq.Query, text: str, syntax_on: bool) -> wq.Query:
-    """The same text searched with the ranking-only fields too, plus a proximity bonus.
+    """The same text searched with the ranking-only fields too, plus a bare year's bonus.
 
     Ranking-only: the article's title, its publication and its year (``RANKING_FIELDS``). They
     add to the score of a paragraph the matching query found and never make one match alone.
@@ -285,11 +287,11 @@ def _scoring_query(query: wq.Query, text: str, syntax_on: bool) -> wq.Query:
         parser = _parser(syntax_on, {**QUERY_FIELDS, **RANKING_FIELDS})
         scoring = parser.parse(text).normalize()
     except Exception:  # the bonus fields are a bonus; never let them break a query that parsed
-        return ranked(query)
+        return query
     if _is_null(scoring):
-        return ranked(query)
-    extras = [*_year_terms(text), *_proximity(text, syntax_on)]
-    return ranked(wq.Or([scoring, *extras]) if extras else scoring)
+        return query
+    years = _year_terms(text)
+    return wq.Or([scoring, *years]) if years else scoring
 
 
 def _year_terms(text: str) -> list[wq.Query]:
@@ -299,18 +301,18 @@ def _year_terms(text: str) -> list[wq.Query]:
     return [_SCHEMA["year"].parse_query("year", year, boost=YEAR_BOOST) for year in years]
 
 
-def _proximity(text: str, syntax_on: bool) -> list[wq.Query]:
+def _proximity(text: str, syntax_on: bool) -> wq.Phrase | None:
     """A bonus for bare words that stand close together, in order (a sloppy phrase).
 
     A cheap form of the sequential dependence model (Metzler & Croft, SIGIR 2005): "sanctions
     relief" said together is worth more than the two words in different sentences.
     """
     if syntax_on and _SYNTAX_CHARS.search(text):
-        return []
+        return None
     stems = [t.text for t in text_analyzer()(text)]
     if len(stems) < 2 or len(stems) > 6:
-        return []
-    return [wq.Phrase("text", stems, slop=PROXIMITY_SLOP, boost=PROXIMITY_BOOST)]
+        return None
+    return wq.Phrase("text", stems, slop=PROXIMITY_SLOP, boost=PROXIMITY_BOOST)
 
 
 def _syntax_problem(text: str) -> str | None:

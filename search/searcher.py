@@ -5,7 +5,7 @@ Parts: ``Hit`` and ``SearchResult`` (with their JSON shapes), ``run_search``, ``
 this (``like``) is similar.py.
 
 Filtering and facet counting are array operations over the generation's facet columns
-(facets.py); Whoosh scores only the documents that survive the filters, and only the page's
+(facets.py); scores are BM25F over the same postings arrays (ranking.py), and only the page's
 hits are highlighted.
 """
 from __future__ import annotations
@@ -22,8 +22,9 @@ from whoosh.searching import Searcher
 from .facets import FACET_NAMES, count_values
 from .generation import Generation
 from .highlight import highlight, matched_terms
-from .matching import query_mask
+from .matching import Postings
 from .query import ParsedQuery, SearchRequest, build_query, plain_words_query
+from .ranking import rank, score_query
 from .records import FacetValue
 from .similar import similar_query
 from .suggest import suggest_query
@@ -100,24 +101,24 @@ def run_search(generation: Generation, request: SearchRequest) -> SearchResult:
     """Search ``generation`` for ``request``."""
     started = time.perf_counter()
     parsed = build_query(request.q)
-    columns = generation.columns
     with generation.index.searcher() as searcher:
         if request.like:  # more like this: the paragraph's key terms (and q, if any) as the query
             parsed = similar_query(searcher, request.like, request.q)
+        postings = Postings(searcher)  # each term's postings read once for matching and ranking
         try:
-            matched = matched_mask(searcher, parsed.query, columns.doc_count)
+            matched = matched_mask(postings, parsed.query)
         except WhooshQueryError as error:
             # Whoosh refuses some parsed queries only when it runs them (a phrase on a field
             # without positions, for one): search the words instead of failing.
             parsed = plain_words_query(request.q, f"it could not be run ({error})")
-            matched = matched_mask(searcher, parsed.query, columns.doc_count)
+            matched = matched_mask(postings, parsed.query)
         filters = _filter_masks(generation, request)
         final = matched.copy()
         for mask in filters.values():
             final &= mask
         facets = _facets(generation, request, matched, final, filters)
         total = int(final.sum())
-        page = _page(searcher, parsed, request, final, generation)
+        page = _page(postings, parsed, request, final, generation)
         terms = matched_terms(parsed.query, searcher.reader()) if request.q or request.like else {}
         hits = [_hit(generation, searcher, docnum, score, terms) for docnum, score in page]
         suggestion = (suggest_query(searcher, parsed, generation.vocabulary)
@@ -127,13 +128,9 @@ def run_search(generation: Generation, request: SearchRequest) -> SearchResult:
                         took_ms=(time.perf_counter() - started) * 1000, parsed=str(parsed.query))
 
 
-def matched_mask(searcher: Searcher, query: wq.Query, doc_count: int) -> np.ndarray:
-    """Boolean array over document numbers: True where ``query`` matches."""
-    if isinstance(query, wq.Every):
-        return np.ones(doc_count, dtype=bool)
-    if query is wq.NullQuery:
-        return np.zeros(doc_count, dtype=bool)
-    return query_mask(searcher, query, doc_count)  # postings block by block (matching.py)
+def matched_mask(postings: Postings, query: wq.Query) -> np.ndarray:
+    """Boolean array over document numbers: True where ``query`` matches (a copy to change)."""
+    return postings.mask(query).copy()  # postings block by block (matching.py)
 
 
 def _filter_masks(generation: Generation, request: SearchRequest) -> dict[str, np.ndarray]:
@@ -180,7 +177,7 @@ def _facets(generation: Generation, request: SearchRequest, matched: np.ndarray,
     return facets
 
 
-def _page(searcher: Searcher, parsed: ParsedQuery, request: SearchRequest, final: np.ndarray,
+def _page(postings: Postings, parsed: ParsedQuery, request: SearchRequest, final: np.ndarray,
           generation: Generation) -> list[tuple[int, float | None]]:
     """The (docnum, score) pairs of the requested page, in order."""
     start = (request.page - 1) * request.per_page
@@ -190,9 +187,11 @@ def _page(searcher: Searcher, parsed: ParsedQuery, request: SearchRequest, final
     if not len(docnums) or start >= len(docnums):
         return []
     if request.sort == "relevance" and has_words:
-        # The filter also drops paragraphs the scoring query reaches through the title alone.
-        results = searcher.search(parsed.ranking_query, filter=set(docnums.tolist()), limit=end)
-        return [(hit.docnum, round(float(hit.score), 4)) for hit in results[start:end]]
+        # Only matching paragraphs are candidates: the scoring query also reaches paragraphs
+        # through the article's title alone, and those must not rank.
+        ranked, scores = rank(parsed.ranking_query, generation.stats, postings, docnums, end,
+                              parsed.proximity)
+        return [(int(n), round(float(s), 4)) for n, s in zip(ranked[start:end], scores[start:end])]
     columns = generation.columns
     if request.sort == "oldest":
         # Undated paragraphs last in both orders.
@@ -200,14 +199,12 @@ def _page(searcher: Searcher, parsed: ParsedQuery, request: SearchRequest, final
         order = np.lexsort((columns.archive_rank[docnums], dates))
     else:
         order = np.argsort(columns.newest_rank[docnums], kind="stable")
-    page_docnums = [int(n) for n in docnums[order][start:end]]
-    scores = _scores_for(searcher, parsed.ranking_query, page_docnums) if has_words else {}
-    return [(docnum, scores.get(docnum)) for docnum in page_docnums]
-
-
-def _scores_for(searcher: Searcher, query: wq.Query, docnums: list[int]) -> dict[int, float]:
-    results = searcher.search(query, filter=set(docnums), limit=len(docnums))
-    return {hit.docnum: round(float(hit.score), 4) for hit in results}
+    page_docnums = docnums[order][start:end]
+    if not has_words:
+        return [(int(n), None) for n in page_docnums]
+    scores = score_query(parsed.ranking_query, generation.stats, postings,
+                         exact_in=np.sort(page_docnums))[page_docnums]
+    return [(int(n), round(float(s), 4)) for n, s in zip(page_docnums, scores)]
 
 
 def _hit(generation: Generation, searcher: Searcher, docnum: int, score: float | None,

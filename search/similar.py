@@ -17,7 +17,6 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from .query import BadParameter, ParsedQuery, build_query
-from .ranking import ranked
 from .schema import name_analyzer, text_analyzer
 
 # How many words describe a paragraph: enough to find neighbours that share a topic, few
@@ -63,7 +62,7 @@ def similar_query(searcher: Searcher, paragraph_id: str, text: str = "") -> Pars
         query = wq.And([query, parsed.query])
         scoring = wq.And([scoring, parsed.ranking_query])
         notice, words = parsed.notice, parsed.words
-    return ParsedQuery(query, notice, words, ranked(scoring), text)
+    return ParsedQuery(query, notice, words, scoring, text)
 
 
 def key_terms(searcher: Searcher, stored: dict, count: int = KEY_TERMS) -> list[tuple[str, float]]:

@@ -86,3 +86,28 @@ def search(client, **params) -> dict:
 def facet(result: dict, name: str) -> dict:
     """A facet of a search result as {value: count}."""
     return {entry["value"]: entry["count"] for entry in result["facets"][name]}
+
+
+def combined_corpus(folder: Path) -> Path:
+    """The seed and tiny corpora in one seeds folder (their catalogs joined)."""
+    seeds = folder / "seeds"
+    seeds.mkdir()
+    for source in (*REAL_SEEDS.glob("*.txt"), REAL_SEEDS / "catalog.toml", *TINY_SEEDS.glob("*.*")):
+        target = seeds / source.name
+        if source.name == "catalog.toml" and target.exists():
+            target.write_text(target.read_text(encoding="utf-8") + "\n" + source.read_text(encoding="utf-8"),
+                              encoding="utf-8")
+        else:
+            target.write_bytes(source.read_bytes())
+    return seeds
+
+
+@pytest.fixture
+def two_segment_index(tmp_path, monkeypatch):
+    """The combined corpus written by two processes into two segments, as big corpora are."""
+    from search import indexer
+    from search.generation import open_current
+    monkeypatch.setattr(indexer, "PARALLEL_FROM", 1)
+    settings = resolve({"seeds_dir": combined_corpus(tmp_path), "index_dir": tmp_path / "index"})
+    indexer.build_index(settings)
+    return open_current(settings.index_dir)

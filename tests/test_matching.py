@@ -13,9 +13,6 @@ import numpy as np
 import pytest
 from whoosh import query as wq
 
-from conftest import REAL_SEEDS, TINY_SEEDS
-from search import indexer
-from search.config import resolve
 from search.generation import open_current
 from search.matching import query_mask
 from search.query import build_query
@@ -52,24 +49,6 @@ def assert_masks_match(generation, texts):
 
 def test_query_mask_on_the_seed_index(seed_index):
     assert_masks_match(open_current(seed_index), QUERIES)
-
-
-@pytest.fixture
-def two_segment_index(tmp_path, monkeypatch):
-    # Big corpora are written by two processes into two segments; force that on a small one.
-    monkeypatch.setattr(indexer, "PARALLEL_FROM", 1)
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    for source in (*REAL_SEEDS.glob("*.txt"), REAL_SEEDS / "catalog.toml", *TINY_SEEDS.glob("*.*")):
-        target = seeds / source.name
-        if source.name == "catalog.toml" and target.exists():
-            target.write_text(target.read_text(encoding="utf-8") + "\n" + source.read_text(encoding="utf-8"),
-                              encoding="utf-8")
-        else:
-            target.write_bytes(source.read_bytes())
-    settings = resolve({"seeds_dir": seeds, "index_dir": tmp_path / "index"})
-    indexer.build_index(settings)
-    return open_current(settings.index_dir)
 
 
 @pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="the writer uses one process on one core")

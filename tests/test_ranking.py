@@ -5,10 +5,13 @@ Every test states an order a reader would expect and would fail if the mechanism
 """
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from whoosh.filedb.filestore import RamStorage
 
+from search.matching import Postings
 from search.query import build_query
+from search.ranking import CorpusStats, rank
 from search.schema import build_schema
 
 
@@ -30,9 +33,11 @@ def ranking(index, text: str) -> list[str]:
     """Paragraph ids matching ``text``, best first, the way run_search ranks them."""
     parsed = build_query(text)
     with index.searcher() as searcher:
-        matched = set(searcher.docs_for_query(parsed.query))
-        results = searcher.search(parsed.ranking_query, filter=matched, limit=None)
-        return [hit["id"] for hit in results]
+        postings = Postings(searcher)
+        matched = np.flatnonzero(postings.mask(parsed.query))
+        docnums, _ = rank(parsed.ranking_query, CorpusStats.from_searcher(searcher), postings,
+                          matched, len(matched), parsed.proximity)
+        return [searcher.stored_fields(int(docnum))["id"] for docnum in docnums]
 
 
 def test_exact_form_ranks_above_a_stemmed_form():
