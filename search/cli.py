@@ -16,7 +16,8 @@ import click
 from .catalog import CatalogError
 from .config import Settings, resolve
 from .generation import IndexMissing, open_current
-from .indexer import BuildReport, IndexBusy, build_index, current_generation, stale_reason
+from .indexer import BuildReport, IndexBusy, build_index
+from .layout import current_generation, stale_reason
 from .query import BadParameter, parse_request
 from .searcher import SearchResult, run_search
 
@@ -230,9 +231,9 @@ def eval_queries_command(judgments: tuple[Path, ...], seeds_dir: Path | None,
 def _paragraphs_of(generation) -> list:
     """Every paragraph of the generation, in archive order, as Paragraph records."""
     from .records import Paragraph
-    return [Paragraph(id=p["id"], doc_id=d["id"], position=p["position"], kind=p["kind"],
+    return [Paragraph(id=p["id"], doc_id=doc_id, position=p["position"], kind=p["kind"],
                       section=p["section"], text=p["text"])
-            for d in generation.documents.values() for p in d["paragraphs"]]
+            for doc_id in generation.documents for p in generation.paragraphs(doc_id)]
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,11 +1,14 @@
 """The directory of an index generation: documents and actors as the API lists them.
 
 Parts: ``paragraph_names`` (a paragraph's distinct actors and places from its mentions),
-``document_entry`` (a document with its paragraphs, JSON-ready), ``summarise_actors`` (each
-actor's type, aliases, paragraph/document counts, years and co-occurring actors).
+``document_entry`` (a document's metadata and paragraph count, JSON-ready), ``paragraph_entry``
+(a paragraph as the API shows it, from its stored fields), ``summarise_actors`` (each actor's
+type, aliases, paragraph/document counts, years and co-occurring actors).
 
 It is computed once at build time and saved beside the Whoosh index, so the API's lists cost a
-dictionary lookup, not a scan of the index.
+dictionary lookup, not a scan of the index. Paragraph texts stay in the index's stored fields
+(read for the one document a page shows): kept here they were most of a server's memory
+(+290 MB at 100k paragraphs).
 """
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 
 from .facets import NAME_FACETS_SKIP_KINDS
-from .records import ActorMention, Document, Paragraph
+from .records import ActorMention, Document
 from .text import fold_accents
 
 MAX_CO_ACTORS = 20
@@ -31,20 +34,20 @@ def paragraph_names(mentions: Iterable[ActorMention]) -> tuple[list[dict], list[
     return list(actors.values()), list(places)
 
 
-def paragraph_entry(paragraph: Paragraph, mentions: Iterable[ActorMention]) -> dict:
-    """One paragraph as ``/api/documents/<id>`` shows it."""
-    actors, places = paragraph_names(mentions)
-    return {"id": paragraph.id, "position": paragraph.position, "anchor": paragraph.anchor,
-            "kind": paragraph.kind, "section": paragraph.section, "text": paragraph.text,
-            "actors": actors, "places": places}
+def paragraph_entry(stored: Mapping) -> dict:
+    """One paragraph as ``/api/documents/<id>`` shows it, from its stored index fields."""
+    return {"id": stored["id"], "position": stored["position"], "anchor": f"p{stored['position']}",
+            "kind": stored["kind"], "section": stored.get("section"), "text": stored["text"],
+            "actors": [{"name": name, "type": kind} for name, kind in stored.get("actors") or []],
+            "places": list(stored.get("places") or [])}
 
 
-def document_entry(document: Document, mentions: Mapping[str, tuple[ActorMention, ...]]) -> dict:
-    """One document with its metadata and paragraphs, JSON-ready."""
+def document_entry(document: Document) -> dict:
+    """One document's metadata and its number of paragraphs (positions 1…n), JSON-ready."""
     return {"id": document.doc_id, "title": document.title, "publication": document.publication,
             "date": document.date, "year": document.year, "author": document.author,
             "source_url": document.source_url, "file": document.file,
-            "paragraphs": [paragraph_entry(p, mentions.get(p.id, ())) for p in document.paragraphs]}
+            "paragraph_count": len(document.paragraphs)}
 
 
 def summarise_actors(documents: Iterable[Document],

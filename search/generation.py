@@ -16,9 +16,10 @@ from pathlib import Path
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import Index
 
+from .directory import paragraph_entry
 from .facets import FacetColumns
 from .ranking import CorpusStats
-from .indexer import BUILD_FILE, COLUMNS_DIR, DIRECTORY_FILE, current_generation
+from .layout import BUILD_FILE, COLUMNS_DIR, DIRECTORY_FILE, current_generation
 from .text import fold_accents
 
 
@@ -72,6 +73,16 @@ class Generation:
                    paragraph_ids=paragraph_ids,
                    docnum_of={pid: n for n, pid in enumerate(paragraph_ids)},
                    stats=stats)
+
+    def paragraphs(self, doc_id: str) -> list[dict]:
+        """The paragraphs of document ``doc_id`` in order, as the API shows them."""
+        document = self.documents.get(doc_id)
+        if document is None:
+            return []
+        docnums = [self.docnum_of[f"{doc_id}-p{position}"]
+                   for position in range(1, document["paragraph_count"] + 1)]
+        with self.index.searcher() as searcher:
+            return [paragraph_entry(searcher.stored_fields(docnum)) for docnum in docnums]
 
     def find_actor(self, name: str) -> dict | None:
         """The actor called ``name``, matched exactly or ignoring accents and case."""

@@ -1,17 +1,7 @@
 """Build an index generation from the seeds and switch ``current`` to it atomically.
 
-Parts: ``build_index`` (ingest → actors → Whoosh documents + directory → swap), ``stale_reason``
-(whether the index must be rebuilt for these seeds), ``BuildReport``, ``IndexBusy``.
-
-Layout of the index folder::
-
-    index/current -> gen-20261123T180501-1234   (symlink, swapped with os.replace)
-    index/gen-…/            Whoosh files + directory.json + build.json + columns/ (facet arrays)
-    index/.build.lock       held by the one build that may run at a time
-
-Readers open ``realpath(current)``, so a build never writes where a reader reads: a reader sees
-the old generation or the new one, never half of one (DEPENDENCIES.md: ``open_dir`` can fail on
-the ``.toc`` while a writer commits in the same folder).
+Parts: ``build_index`` (ingest → actors → Whoosh documents + directory → swap),
+``BuildReport``, ``IndexBusy``, ``build_lock``. The folder's layout is layout.py.
 """
 from __future__ import annotations
 
@@ -36,16 +26,12 @@ from .directory import document_entry, paragraph_names, summarise_actors
 from .facets import FacetColumns
 from .ingest import ingest_seeds
 from .records import ActorMention, Document, SkippedFile
+from .layout import (BUILD_FILE, COLUMNS_DIR, CURRENT, DIRECTORY_FILE, LOCK_FILE, current_generation,
+                     seeds_fingerprint)
 from .schema import SCHEMA_VERSION, build_schema
 from .text import fold_accents, iter_words
 
-CURRENT = "current"
-DIRECTORY_FILE = "directory.json"
-BUILD_FILE = "build.json"
-LOCK_FILE = ".build.lock"
-COLUMNS_DIR = "columns"
 PARALLEL_FROM = 5000  # paragraphs: a build this big writes with two processes
-SEED_SUFFIXES = (".txt", ".md", ".toml")
 
 
 class IndexBusy(RuntimeError):
@@ -63,39 +49,6 @@ class BuildReport:
     seconds: float
     skipped: list[SkippedFile] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-
-
-def seeds_fingerprint(seeds_dir: Path) -> list[list]:
-    """Name, size and modification time of every seed file: what a rebuild depends on."""
-    if not seeds_dir.is_dir():
-        return []
-    return [[path.name, stat.st_size, stat.st_mtime_ns]
-            for path in sorted(seeds_dir.iterdir())
-            if path.is_file() and path.suffix in SEED_SUFFIXES and not path.name.startswith(".")
-            for stat in (path.stat(),)]
-
-
-def current_generation(index_dir: Path) -> Path | None:
-    """The generation folder ``current`` points at, or None when there is none."""
-    link = index_dir / CURRENT
-    target = Path(os.path.realpath(link))
-    return target if link.exists() and (target / BUILD_FILE).exists() else None
-
-
-def stale_reason(settings: Settings) -> str | None:
-    """Why the index must be (re)built for these seeds, or None when it is up to date."""
-    generation = current_generation(settings.index_dir)
-    if generation is None:
-        return f"no index in {settings.index_dir}"
-    try:
-        build = json.loads((generation / BUILD_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:  # damaged by a crash or by hand: rebuild it
-        return f"the index in {settings.index_dir} cannot be read ({error})"
-    if build.get("schema_version") != SCHEMA_VERSION:
-        return "the index was built by another version of Hemeroteca"
-    if build.get("seeds") != seeds_fingerprint(settings.seeds_dir):
-        return f"the seeds in {settings.seeds_dir} changed since the index was built"
-    return None
 
 
 def build_index(settings: Settings,
@@ -123,7 +76,7 @@ def build_index(settings: Settings,
         try:
             _write_whoosh(building, ingested.documents, mentions, progress)
             directory = {
-                "documents": [document_entry(d, mentions) for d in ingested.documents],
+                "documents": [document_entry(d) for d in ingested.documents],
                 "actors": summarise_actors(ingested.documents, mentions),
                 "vocabulary": build_vocabulary(ingested.documents),
             }

@@ -14,7 +14,7 @@ from whoosh.analysis import (Analyzer, CharsetFilter, LowercaseFilter, RegexToke
                              StopFilter, SubstitutionFilter)
 from whoosh.support.charset import accent_map
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 def _read_stopwords() -> frozenset[str]:
     lines = resources.files("search").joinpath("data/stopwords.txt").read_text(encoding="utf-8")

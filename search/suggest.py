@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 
-from nltk.metrics.distance import edit_distance
 from whoosh.searching import Searcher
 
 from .matching import query_mask
@@ -40,7 +39,7 @@ def correct_word(searcher: Searcher, word: str) -> str | None:
     if frequency > RARE_AT_MOST:
         return None
     candidates = [c for c in searcher.suggest(FIELD, key, limit=10, maxdist=MAX_EDITS) if c != key]
-    ranked = sorted(((edit_distance(key, c, transpositions=True), -reader.doc_frequency(FIELD, c), c)
+    ranked = sorted(((edit_distance(key, c), -reader.doc_frequency(FIELD, c), c)
                      for c in candidates))
     for distance, negative_frequency, candidate in ranked:
         if distance > MAX_EDITS:
@@ -71,3 +70,33 @@ def _count(searcher: Searcher, query) -> int:
         return int(query_mask(searcher, query, searcher.doc_count_all()).sum())
     except Exception:  # a query Whoosh refuses to run finds nothing
         return 0
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Edits (insert, delete, substitute, swap two letters) that turn ``a`` into ``b``.
+
+    The Damerau-Levenshtein distance (Lowrance-Wagner), as ``nltk.edit_distance(a, b,
+    transpositions=True)`` computes it; written here so a server does not import NLTK (80 MB
+    and most of a second) to correct a word.
+    """
+    table = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i in range(len(a) + 1):
+        table[i][0] = i
+    for j in range(len(b) + 1):
+        table[0][j] = j
+    last_row_of: dict[str, int] = {}  # letter → last row (1-based) of a where it was seen
+    for i in range(1, len(a) + 1):
+        last_match_column = 0
+        for j in range(1, len(b) + 1):
+            swap_row = last_row_of.get(b[j - 1], 0)
+            swap_column = last_match_column
+            same = a[i - 1] == b[j - 1]
+            if same:
+                last_match_column = j
+            best = min(table[i - 1][j] + 1, table[i][j - 1] + 1, table[i - 1][j - 1] + (not same))
+            if swap_row and swap_column:
+                best = min(best, table[swap_row - 1][swap_column - 1]
+                           + (i - swap_row) + (j - swap_column) - 1)
+            table[i][j] = best
+        last_row_of[a[i - 1]] = i
+    return table[len(a)][len(b)]

@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 
 import pytest
 
 
 from search.config import resolve
 from search.generation import open_current
-from search.indexer import IndexBusy, build_index, build_lock, current_generation, stale_reason
+from search.indexer import IndexBusy, build_index, build_lock
+from search.layout import current_generation, stale_reason
 
 
 def test_build_writes_a_generation_and_points_current_at_it(seeds, tmp_path):
@@ -90,3 +93,14 @@ def test_actor_extraction_on_two_processes_equals_one(monkeypatch):
     serial = extractor.extract_corpus(documents)
     monkeypatch.setattr(indexer, "PARALLEL_FROM", 1)
     assert indexer.extract_corpus(extractor, documents) == serial
+
+
+def test_searching_an_index_does_not_import_nltk(tiny_index):
+    # A server that only searches must not load the build's actor pipeline (NLTK: 80 MB, most
+    # of a second); only building does.
+    code = ("import sys; from web import create_app; "
+            f"app = create_app({{'INDEX_DIR': r'{tiny_index}', 'SEEDS_DIR': r'{tiny_index}', 'TESTING': True}}); "
+            "app.test_client().get('/api/search?q=drought+food'); app.test_client().get('/?q=droguht'); "
+            "print('nltk' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False", result.stderr

@@ -29,7 +29,8 @@ import pytest
 from conftest import ROOT, TINY_SEEDS, make_app
 from search.config import resolve
 from search.generation import open_current
-from search.indexer import build_index, current_generation
+from search.indexer import build_index
+from search.layout import current_generation
 from search.query import parse_request
 from search.searcher import run_search
 

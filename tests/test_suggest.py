@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings, strategies as st
+from nltk.metrics.distance import edit_distance as nltk_distance
 
 from conftest import search
+from search.suggest import edit_distance
 
 
 @pytest.mark.parametrize("typed, meant", [
@@ -35,3 +38,16 @@ def test_query_with_enough_hits_gets_no_suggestion(seed_client, query):
 
 def test_gibberish_gets_no_suggestion(seed_client):
     assert search(seed_client, q="xqzvbnw")["suggestion"] is None
+
+
+def test_edit_distance_is_nltks_with_transpositions():
+    # The server's own copy must agree with NLTK's (the reference) on words like the corpus's.
+    words = st.text(alphabet="aeiognrdu", max_size=8)
+
+    @settings(max_examples=300, deadline=None)
+    @given(words, words)
+    def agree(a, b):
+        assert edit_distance(a, b) == nltk_distance(a, b, transpositions=True)
+
+    agree()
+    assert edit_distance("guiado", "guaido") == 1

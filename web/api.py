@@ -31,18 +31,19 @@ def documents():
     """Every document with its metadata and number of paragraphs, in archive order."""
     generation = get_generation()
     return json_response([
-        {**{key: doc.get(key) for key in DOCUMENT_FIELDS}, "paragraphs": len(doc["paragraphs"])}
+        {**{key: doc.get(key) for key in DOCUMENT_FIELDS}, "paragraphs": doc["paragraph_count"]}
         for doc in generation.documents.values()])
 
 
 @bp.get("/api/documents/<doc_id>")
 def document(doc_id: str):
     """One document with all its paragraphs."""
-    doc = get_generation().documents.get(doc_id)
+    generation = get_generation()
+    doc = generation.documents.get(doc_id)
     if doc is None:
         raise ApiError("not_found", f"no document {doc_id!r}; /api/documents lists them", 404)
     return json_response({**{key: doc.get(key) for key in DOCUMENT_FIELDS},
-                          "paragraphs": doc["paragraphs"]})
+                          "paragraphs": generation.paragraphs(doc_id)})
 
 
 @bp.get("/api/actors")

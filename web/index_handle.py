@@ -12,7 +12,7 @@ from flask import Flask, current_app
 
 from search.config import Settings
 from search.generation import Generation, IndexMissing, open_current
-from search.indexer import CURRENT, build_index, stale_reason
+from search.layout import CURRENT, stale_reason
 
 
 class IndexHandle:
@@ -59,6 +59,8 @@ class IndexHandle:
     def ensure_built(self) -> None:
         """Build the index when it is missing or older than the seeds."""
         if stale_reason(self.settings) is not None:
+            # Imported here: only a build needs the actor pipeline (NLTK), not a server.
+            from search.indexer import build_index
             build_index(self.settings)
 
 

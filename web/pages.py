@@ -191,7 +191,7 @@ def document(doc_id: str):
     if q.strip():
         with generation.index.searcher() as searcher:
             terms = matched_terms(build_query(q).query, searcher.reader())
-    paragraphs = [{**p, "html": highlight(p["text"], terms)} for p in doc["paragraphs"]]
+    paragraphs = [{**p, "html": highlight(p["text"], terms)} for p in generation.paragraphs(doc_id)]
     return render_template("document.html", doc=doc, paragraphs=paragraphs, q=q)
 
 
