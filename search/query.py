@@ -245,7 +245,8 @@ def build_query(text: str) -> ParsedQuery:
             parser = _parser(syntax_on=True)
             tree = parser.process(rewritten)
             if not _has_error(tree):
-                parsed = _single_years_as_ranges(tree.query(parser).normalize())
+                parsed = _exact_phrases(_single_years_as_ranges(tree.query(parser).normalize()),
+                                        as_terms=False)
                 if narrowing:
                     parsed = _words_required_too(parsed)
                 if not _is_null(parsed):
@@ -285,7 +286,7 @@ def _scoring_query(query: wq.Query, text: str, syntax_on: bool) -> wq.Query:
     """
     try:
         parser = _parser(syntax_on, {**QUERY_FIELDS, **RANKING_FIELDS})
-        scoring = parser.parse(text).normalize()
+        scoring = _exact_phrases(parser.parse(text).normalize(), as_terms=True)
     except Exception:  # the bonus fields are a bonus; never let them break a query that parsed
         return query
     if _is_null(scoring):
@@ -367,6 +368,19 @@ def _single_years_as_ranges(query: wq.Query) -> wq.Query:
     if query.is_leaf():
         return query
     return query.apply(_single_years_as_ranges)
+
+
+def _exact_phrases(query: wq.Query, as_terms: bool) -> wq.Query:
+    # The parser puts a phrase on every default field, but text_exact keeps no positions (the
+    # stemmed ``text`` phrase finds the same paragraphs). To match, it is dropped; to rank, its
+    # words' exact forms still count: all of them present scores like the exact phrase did.
+    if isinstance(query, wq.Phrase) and query.fieldname == "text_exact":
+        if not as_terms:
+            return wq.NullQuery
+        return wq.And([wq.Term("text_exact", word) for word in query.words], boost=query.boost)
+    if query.is_leaf():
+        return query
+    return query.apply(lambda child: _exact_phrases(child, as_terms)).normalize()
 
 
 def _words_required_too(query: wq.Query) -> wq.Query:
