@@ -36,7 +36,6 @@ class Generation:
     build: dict
     documents: dict[str, dict]       # doc_id → document entry (see directory.document_entry)
     actors: dict[str, dict]          # canonical name → actor summary
-    vocabulary: dict[str, str]       # folded word → its usual written form
     columns: FacetColumns
     paragraph_ids: list[str]         # docnum → paragraph id
     docnum_of: dict[str, int]        # paragraph id → docnum
@@ -68,7 +67,6 @@ class Generation:
         return cls(path=path, index=ix, build=build,
                    documents={d["id"]: d for d in directory["documents"]},
                    actors={a["name"]: a for a in directory["actors"]},
-                   vocabulary=directory.get("vocabulary", {}),
                    columns=columns,
                    paragraph_ids=paragraph_ids,
                    docnum_of={pid: n for n, pid in enumerate(paragraph_ids)},

@@ -11,7 +11,6 @@ import multiprocessing
 import os
 import shutil
 import time
-from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -29,7 +28,6 @@ from .records import ActorMention, Document, SkippedFile
 from .layout import (BUILD_FILE, COLUMNS_DIR, CURRENT, DIRECTORY_FILE, LOCK_FILE, current_generation,
                      seeds_fingerprint)
 from .schema import SCHEMA_VERSION, build_schema
-from .text import fold_accents, iter_words
 
 PARALLEL_FROM = 5000  # paragraphs: a build this big writes with two processes
 
@@ -78,7 +76,6 @@ def build_index(settings: Settings,
             directory = {
                 "documents": [document_entry(d) for d in ingested.documents],
                 "actors": summarise_actors(ingested.documents, mentions),
-                "vocabulary": build_vocabulary(ingested.documents),
             }
             _write_json(building / DIRECTORY_FILE, directory)
             _write_json(building / BUILD_FILE, {
@@ -130,26 +127,6 @@ _POOL_JOB: tuple[ActorExtractor, list[Document]] | None = None
 def _extract_one(n: int) -> dict[str, tuple[ActorMention, ...]]:
     extractor, documents = _POOL_JOB
     return extractor.extract_document(documents[n])
-
-
-def build_vocabulary(documents: list[Document]) -> dict[str, str]:
-    """Folded lower-case word → its most frequent written form, for showing suggestions.
-
-    Whoosh's corrector proposes folded index terms ("guaido"); the user should see "Guaidó".
-    """
-    forms: dict[str, Counter] = defaultdict(Counter)
-    for document in documents:
-        for paragraph in document.paragraphs:
-            for _, _, word in iter_words(paragraph.text):
-                forms[fold_accents(word).lower()][word] += 1
-    return {key: _preferred_form(counter) for key, counter in forms.items()}
-
-
-def _preferred_form(counter: Counter) -> str:
-    # A word written in lower case anywhere is a common word: show it in lower case, not as the
-    # capitalised form it takes at the start of sentences.
-    lower = Counter({form: n for form, n in counter.items() if form == form.lower()})
-    return (lower or counter).most_common(1)[0][0]
 
 
 def _write_whoosh(folder: Path, documents: list[Document],

@@ -4,8 +4,8 @@ Parts: ``suggest_query`` (the corrected query text, or None), ``correct_word`` (
 corpus word it most likely meant, or None).
 
 Candidates come from the unstemmed ``text_exact`` field, so suggestions are real words
-("sanctions", not the stem "sanction"), written as the corpus usually writes them ("Guaidó")
-through the generation's vocabulary (folded word → usual form). They are ranked by edit
+("sanctions", not the stem "sanction"), written as the corpus usually writes them ("Guaidó",
+``written_form``: read from a few paragraphs that use the word, only when a suggestion is made). They are ranked by edit
 distance with transpositions (Damerau: "Guiado" → "Guaido" is one swap), then by how many
 paragraphs use them. The query's syntax (phrases, operators, fields) is kept: only the
 misspelt words are replaced.
@@ -13,13 +13,15 @@ misspelt words are replaced.
 from __future__ import annotations
 
 import re
+from collections import Counter
+from itertools import islice
 
 from whoosh.searching import Searcher
 
 from .matching import query_mask
 from .query import ParsedQuery, build_query
 from .schema import STOPWORDS
-from .text import fold_accents
+from .text import fold_accents, iter_words
 
 FIELD = "text_exact"
 MAX_EDITS = 2
@@ -27,6 +29,7 @@ MAX_EDITS = 2
 # one edit away is used RARE_RATIO times more often: a typo that happens to exist once.
 RARE_AT_MOST = 1
 RARE_RATIO = 5
+WRITTEN_FORM_SAMPLE = 20
 
 
 def correct_word(searcher: Searcher, word: str) -> str | None:
@@ -50,14 +53,14 @@ def correct_word(searcher: Searcher, word: str) -> str | None:
     return None
 
 
-def suggest_query(searcher: Searcher, parsed: ParsedQuery, vocabulary: dict[str, str]) -> str | None:
+def suggest_query(searcher: Searcher, parsed: ParsedQuery) -> str | None:
     """The query text with its misspelt words corrected, when that finds more paragraphs."""
     text = parsed.text or " ".join(parsed.words)
     corrected = text
     for word in dict.fromkeys(parsed.words):
         better = correct_word(searcher, word)
         if better is not None:
-            written = vocabulary.get(better, better)
+            written = written_form(searcher, better)
             corrected = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", written, corrected)
     if corrected == text:
         return None
@@ -70,6 +73,24 @@ def _count(searcher: Searcher, query) -> int:
         return int(query_mask(searcher, query, searcher.doc_count_all()).sum())
     except Exception:  # a query Whoosh refuses to run finds nothing
         return 0
+
+
+def written_form(searcher: Searcher, folded: str, sample: int = WRITTEN_FORM_SAMPLE) -> str:
+    """How the corpus usually writes the index word ``folded`` ("guaido" → "Guaidó").
+
+    Read from the first ``sample`` paragraphs that use it: a word written in lower case
+    anywhere is a common word and is shown in lower case, not as the capitalised form it takes
+    at the start of sentences.
+    """
+    if (FIELD, folded) not in searcher.reader():
+        return folded
+    forms: Counter = Counter()
+    for docnum in islice(searcher.reader().postings(FIELD, folded).all_ids(), sample):
+        for _, _, word in iter_words(searcher.stored_fields(docnum).get("text") or ""):
+            if fold_accents(word).lower().replace(".", "") == folded:
+                forms[word] += 1
+    lower = Counter({form: n for form, n in forms.items() if form == form.lower()})
+    return (lower or forms).most_common(1)[0][0] if forms else folded
 
 
 def edit_distance(a: str, b: str) -> int:
