@@ -198,8 +198,9 @@ def write_results(rows: list[dict], args: argparse.Namespace, seconds: float) ->
         f"matches + highlights of the first 10 hits; {len(QUERIES)} queries (bench/queries.py), "
         f"one warm-up pass then {args.repeat} timed passes. Build = ingest of the corpus files + "
         "indexing (Hemeroteca also extracts actors; peers index the actors it found). Server RSS = "
-        "peak RSS of the process that opened the index and ran the queries (it includes index "
-        "file pages a memory-mapped reader touched; anon MB = its non-file memory at the end). Open = opening the "
+        "peak RSS of the process that opened the index and ran the queries (it includes the file "
+        "pages of any memory-mapped index: plain Whoosh maps its segments, Hemeroteca does not; "
+        "anon MB = its non-file memory at the end). Open = opening the "
         "index in a fresh process (cold start).", "",
         table, "", "## Targets (issue 7)", "", *targets(rows), "", "## Growth", "", *growth(rows), "",
         notes])
