@@ -38,6 +38,7 @@ class Postings:
         self.has_deletions = self.reader.has_deletions()
         self._terms: dict[tuple[str, bytes], tuple[np.ndarray, np.ndarray]] = {}
         self._masks: dict[wq.Query, np.ndarray] = {}
+        self._expansions: dict[wq.Query, list[bytes]] = {}
 
     def get(self, fieldname: str, text: str | bytes) -> tuple[np.ndarray, np.ndarray]:
         """(document numbers, weights) of the documents whose ``fieldname`` holds ``text``."""
@@ -48,6 +49,12 @@ class Postings:
         if key not in self._terms:
             self._terms[key] = self._read(fieldname, btext)
         return self._terms[key]
+
+    def expand(self, query: wq.MultiTerm) -> list[bytes]:
+        """The index words a prefix, wildcard, fuzzy word or range stands for, found once."""
+        if query not in self._expansions:
+            self._expansions[query] = [word for word in query._btexts(self.reader) if word]
+        return self._expansions[query]
 
     def mask(self, query: wq.Query) -> np.ndarray:
         """``query_mask`` of ``query``, computed once per search."""
@@ -180,8 +187,6 @@ def query_mask(searcher: Searcher, query: wq.Query, doc_count: int,
     """Boolean array over document numbers: True where ``query`` matches."""
     postings = postings or Postings(searcher)
     kind = type(query)
-    if isinstance(query, wq.WeightingQuery):
-        return query_mask(searcher, query.child, doc_count, postings)
     if kind is wq.Every:
         return np.ones(doc_count, dtype=bool)
     if kind is wq.Term and not postings.has_deletions:
@@ -208,6 +213,17 @@ def query_mask(searcher: Searcher, query: wq.Query, doc_count: int,
                 & ~query_mask(searcher, query.b, doc_count, postings))
     if kind is wq.Phrase and not postings.has_deletions:
         return postings.phrase_mask(query)
+    if isinstance(query, (wq.NumericRange, wq.ConstantScoreQuery)):
+        # a year range is a range of the numbers' index words (Whoosh's own rewriting)
+        inner = query.child if isinstance(query, wq.ConstantScoreQuery) else query.simplify(postings.reader)
+        return query_mask(searcher, inner, doc_count, postings)
+    if isinstance(query, wq.MultiTerm) and not postings.has_deletions:
+        # prefixes, wildcards, fuzzy words, ranges: the OR of the words they stand for (Whoosh
+        # merges their postings one document at a time: 0.9 s for "oil~" at 100k paragraphs)
+        mask = np.zeros(doc_count, dtype=bool)
+        for word in postings.expand(query):
+            mask[postings.get(query.field(), word)[0]] = True
+        return mask
     return _whoosh_mask(searcher, query, doc_count)
 
 

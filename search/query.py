@@ -30,8 +30,6 @@ MAX_FILTER_VALUES = 20
 MAX_RESULT_WINDOW = 10_000  # page * per_page: deep paging is what exports are for
 # Paragraph ids are short tokens (letters, digits, "-", "_", ":", "."); anything else is a typo.
 _PARAGRAPH_ID = re.compile(r"[\w.:-]{1,200}")
-# Bare words are OR-ed, but a paragraph with all of them scores higher (Whoosh's OrGroup factor).
-_OR_BONUS = 0.9
 
 
 class BadParameter(ValueError):
@@ -209,7 +207,7 @@ _SYNTAX_PLUGINS = (PhrasePlugin, GroupPlugin, OperatorsPlugin, BoostPlugin, Wild
 
 def _parser(syntax_on: bool, fieldboosts: dict[str, float] = QUERY_FIELDS) -> MultifieldParser:
     parser = MultifieldParser(list(fieldboosts), _SCHEMA, fieldboosts=fieldboosts,
-                              group=OrGroup.factory(_OR_BONUS))
+                              group=OrGroup)  # bare words are OR-ed; BM25 sums favour all of them
     if syntax_on:
         parser.add_plugin(FuzzyTermPlugin())
         parser.add_plugin(PlusMinusPlugin())

@@ -9,8 +9,7 @@ Whoosh 2.7.4 scores a query by walking every matching posting in Python, one doc
 read a block at a time (matching.Postings) and BM25 is computed for all of them at once; the
 query tree's nodes become array additions. The model is Whoosh's BM25F as the index used it:
 per field BM25 with Whoosh's idf (log(N / (df + 1)) + 1) and its stored (byte-rounded) field
-lengths, field boosts, Whoosh's "SQR" coordination bonus for OR groups with a scale. Two
-deliberate differences: the statistics are those of the whole index, never of one segment (a
+lengths, and field boosts; an OR or AND adds its parts' scores. Two deliberate differences: the statistics are those of the whole index, never of one segment (a
 multi-segment index ranks as a single-segment one would), and the kind factor multiplies a
 paragraph's whole score.
 """
@@ -118,16 +117,10 @@ class _Scorer:
 
     def score(self, query: wq.Query) -> np.ndarray:
         kind = type(query)
-        if isinstance(query, wq.WeightingQuery):  # a wrapper that only chose a weighting
-            return self.score(query.child)
         if kind is wq.Term:
             return self.term(query.fieldname, query.text, query.boost)
         if isinstance(query, wq.Or):
-            children = list(query.children())
-            total = self._sum(children)
-            if getattr(query, "scale", None) and len(children) > 1:
-                total = self._coordination(children, total, query.scale)
-            return total * query.boost
+            return self._sum(list(query.children())) * query.boost
         if isinstance(query, (wq.And, wq.AndMaybe)):
             return self._sum(list(query.children())) * query.boost
         if kind is wq.AndNot:
@@ -176,37 +169,9 @@ class _Scorer:
             total += self.score(child)
         return total
 
-    def _coordination(self, children: list[wq.Query], total: np.ndarray, scale: float) -> np.ndarray:
-        # Whoosh's CoordMatcher ("SQR" of Apple's V-Twin): a bonus for each further term of the
-        # group a document matches, so a paragraph with all the words outranks one with a word
-        # said many times. Terms absent from the index do not count.
-        matching = np.zeros(self.doc_count)
-        term_count = 0
-        for term in self._terms(children):
-            ids, _ = self.postings.get(term.fieldname, term.text)
-            if len(ids):
-                term_count += 1
-                matching[ids] += 1
-        if term_count < 2:
-            return total
-        bonus = np.maximum(matching - 1, 0) / (term_count - scale) ** 2
-        return np.where(matching > 0, (total + bonus) * ((term_count - 1) / term_count), total)
-
-    def _terms(self, queries: list[wq.Query]) -> list[wq.Term]:
-        terms: list[wq.Term] = []
-        for query in queries:
-            if type(query) is wq.Term:
-                terms.append(query)
-            elif isinstance(query, wq.MultiTerm):
-                expanded = self._expanded(query)
-                terms.extend(expanded if len(expanded) <= MAX_SCORED_EXPANSIONS else ())
-            elif not query.is_leaf():
-                terms.extend(self._terms(list(query.children())))
-        return terms
-
     def _expanded(self, query: wq.MultiTerm) -> list[wq.Term]:
         return [wq.Term(query.fieldname, text, boost=query.boost)
-                for text in query._btexts(self.postings.reader)]
+                for text in self.postings.expand(query)]
 
 
 def rank(query: wq.Query, stats: CorpusStats, postings: Postings, candidates: np.ndarray,
