@@ -119,9 +119,7 @@ class _Scorer:
         kind = type(query)
         if kind is wq.Term:
             return self.term(query.fieldname, query.text, query.boost)
-        if isinstance(query, wq.Or):
-            return self._sum(list(query.children())) * query.boost
-        if isinstance(query, (wq.And, wq.AndMaybe)):
+        if isinstance(query, (wq.Or, wq.And, wq.AndMaybe)):  # the parts that match add up
             return self._sum(list(query.children())) * query.boost
         if kind is wq.AndNot:
             return self.score(query.a) * query.boost
