@@ -192,8 +192,12 @@ class ParsedQuery:
 
 
 _SCHEMA = build_schema()
-# year:2016..2019 is friendlier than Whoosh's year:[2016 TO 2019]
-_YEAR_RANGE = re.compile(r"\byear:(\d{4})\.\.(\d{4})\b")
+# year:2016..2019 is friendlier than Whoosh's year:[2016 TO 2019]; either end may be left open
+# (year:..2015, year:2020..), and Whoosh's own open end "*" is read as open too.
+_YEAR_RANGE = re.compile(r"\byear:(?=\d{4}\.\.|\.\.\d{4})(\d{4})?\.\.(\d{4})?(?![\w.])")
+_STAR_RANGE_END = re.compile(r"\[\s*\*\s+TO\b|\bTO\s+\*\s*\]")
+# A query made only of excluded words ("-Maduro -Guaidó") means every paragraph without them.
+_ONLY_EXCLUSIONS = re.compile(r"\s*-[^\s\-][^\s]*(\s+-[^\s\-][^\s]*)*\s*")
 # A bare trailing ~ means "fuzzy"; Whoosh's default distance 1 misses swapped letters
 # (Guiado → Guaido is two edits), so make it 2.
 _BARE_FUZZY = re.compile(r"(\w)~(?![\d.])")
@@ -234,7 +238,7 @@ def build_query(text: str) -> ParsedQuery:
         return ParsedQuery(wq.Every(), None, ())
     problem = _syntax_problem(text)
     if problem is None:
-        rewritten = _BARE_FUZZY.sub(r"\1~2", _YEAR_RANGE.sub(r"year:[\1 TO \2]", text))
+        rewritten = _BARE_FUZZY.sub(r"\1~2", _year_ranges(_only_exclusions(text)))
         restricted = _binary_not(_restrict_fields(rewritten))
         rewritten = _require_fields(restricted)
         # field clauses we made required (not a "+" the user typed): the words must match too
@@ -312,6 +316,26 @@ def _proximity(text: str, syntax_on: bool) -> wq.Phrase | None:
     if len(stems) < 2 or len(stems) > 6:
         return None
     return wq.Phrase("text", stems, slop=PROXIMITY_SLOP, boost=PROXIMITY_BOOST)
+
+
+def _year_ranges(text: str) -> str:
+    text = _YEAR_RANGE.sub(lambda m: _range(m.group(1), m.group(2)), text)
+    return _STAR_RANGE_END.sub(lambda m: "[TO" if m.group().startswith("[") else "TO]", text)
+
+
+def _range(start: str | None, end: str | None) -> str:
+    # Whoosh reads an open end only without a space inside the bracket: [TO 2018], [2019 TO]
+    if start and end:
+        return f"year:[{start} TO {end}]"
+    return f"year:[{start} TO]" if start else f"year:[TO {end}]"
+
+
+def _only_exclusions(text: str) -> str:
+    # Whoosh drops a lone negation (nothing to subtract it from), which searched the excluded
+    # word itself; "NOT (a OR b)" is what "-a -b" means.
+    if not _ONLY_EXCLUSIONS.fullmatch(text):
+        return text
+    return "NOT (" + " OR ".join(word[1:] for word in text.split()) + ")"
 
 
 def _syntax_problem(text: str) -> str | None:

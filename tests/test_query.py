@@ -174,6 +174,27 @@ def test_year_range_is_inclusive(client):
     assert years and years <= {2016, 2017, 2018} and {2016, 2018} <= years
 
 
+@pytest.mark.parametrize("query, low, high", [
+    ("year:..2016", None, 2016), ("year:2017..", 2017, None),
+    ("year:[* TO 2016]", None, 2016), ("year:[2017 TO *]", 2017, None)])
+def test_year_range_may_be_open_at_one_end(client, query, low, high):
+    every = {hit["year"] for hit in search(client, q="", per_page=100)["hits"]}
+    result = search(client, q=query, per_page=100)
+    years = {hit["year"] for hit in result["hits"]}
+    expected = {y for y in every if y is not None and (low is None or y >= low) and (high is None or y <= high)}
+    assert expected and years == expected
+
+
+@pytest.mark.parametrize("query, excluded", [("-food", ["food"]), ("-food -drought", ["food", "drought"])])
+def test_a_query_of_only_excluded_words_finds_everything_else(client, query, excluded):
+    every = search(client, q="", per_page=100)["total"]
+    with_any = search(client, q=" OR ".join(excluded), per_page=100)["total"]
+    result = search(client, q=query, per_page=100)
+    assert result["notice"] is None
+    assert result["total"] == every - with_any > 0
+    assert all(word not in t for t in texts(result) for word in excluded)
+
+
 def test_prefix_matches_word_beginnings(client):
     result = search(client, q="sanc*", per_page=100)
     assert result["total"] > 0
