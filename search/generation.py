@@ -18,8 +18,9 @@ from whoosh.index import Index
 
 from .directory import paragraph_entry
 from .facets import FacetColumns
-from .ranking import CorpusStats
 from .layout import BUILD_FILE, COLUMNS_DIR, DIRECTORY_FILE, current_generation
+from .ranking import CorpusStats
+from .schema import SCHEMA_VERSION
 from .text import fold_accents
 
 
@@ -51,6 +52,16 @@ class Generation:
         with a hint in the web app and a message in the CLI, never a traceback later.
         """
         try:
+            build = json.loads((path / BUILD_FILE).read_text(encoding="utf-8"))
+        except Exception as error:  # noqa: BLE001 - whatever broke, the answer is: rebuild
+            raise IndexMissing(f"the index in {path} cannot be read ({type(error).__name__}: "
+                               f"{error}); rebuild it with `hemeroteca index`") from error
+        if build.get("schema_version") != SCHEMA_VERSION:
+            # its files have other fields and another directory format: reading them would
+            # fail later, in the middle of a request
+            raise IndexMissing(f"the index in {path} was built by another version of Hemeroteca; "
+                               "rebuild it with `hemeroteca index`")
+        try:
             # Without mmap: Whoosh 2.7.4 reads a memory-mapped segment through BytesIO, which
             # copies each of its files whole every time a searcher opens it (70 ms and a
             # segment's size in memory per request at 100k paragraphs); plain file reads copy
@@ -58,7 +69,6 @@ class Generation:
             ix = FileStorage(str(path), supports_mmap=False).open_index()
             with ix.searcher() as searcher:
                 stats = CorpusStats.from_searcher(searcher)
-            build = json.loads((path / BUILD_FILE).read_text(encoding="utf-8"))
             directory = json.loads((path / DIRECTORY_FILE).read_text(encoding="utf-8"))
             columns, paragraph_ids = FacetColumns.load(path / COLUMNS_DIR)
         except Exception as error:  # noqa: BLE001 - whatever broke, the answer is: rebuild

@@ -310,6 +310,10 @@ def break_by(how: str, generation: Path) -> None:
         (generation / "directory.json").unlink()
     elif how == "facet columns missing":
         shutil.rmtree(generation / "columns")
+    elif how == "built by another version":
+        build = json.loads((generation / "build.json").read_text(encoding="utf-8"))
+        (generation / "build.json").write_text(json.dumps({**build, "schema_version": 1}),
+                                               encoding="utf-8")
     elif how == "current is a file":
         link = generation.parent / "current"
         link.unlink()
@@ -323,7 +327,7 @@ def break_by(how: str, generation: Path) -> None:
                                  "truncated table of contents", "garbage table of contents",
                                  "segment files gone", "directory.json garbage",
                                  "directory.json missing", "facet columns missing",
-                                 "current is a file"])
+                                 "built by another version", "current is a file"])
 def test_an_unreadable_index_is_a_503_with_a_hint(seeds, tmp_path, how):
     index = tmp_path / "index"
     report = build_index(resolve({"seeds_dir": seeds, "index_dir": index}))
