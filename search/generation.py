@@ -18,9 +18,8 @@ from whoosh.index import Index
 
 from .directory import paragraph_entry
 from .facets import FacetColumns
-from .layout import BUILD_FILE, COLUMNS_DIR, DIRECTORY_FILE, current_generation
+from .layout import BUILD_FILE, COLUMNS_DIR, DIRECTORY_FILE, current_generation, version_mismatch
 from .ranking import CorpusStats
-from .schema import SCHEMA_VERSION
 from .text import fold_accents
 
 
@@ -54,13 +53,12 @@ class Generation:
         try:
             build = json.loads((path / BUILD_FILE).read_text(encoding="utf-8"))
         except Exception as error:  # noqa: BLE001 - whatever broke, the answer is: rebuild
-            raise IndexMissing(f"the index in {path} cannot be read ({type(error).__name__}: "
-                               f"{error}); rebuild it with `hemeroteca index`") from error
-        if build.get("schema_version") != SCHEMA_VERSION:
+            raise _unreadable(path, error) from error
+        mismatch = version_mismatch(build)
+        if mismatch:
             # its files have other fields and another directory format: reading them would
             # fail later, in the middle of a request
-            raise IndexMissing(f"the index in {path} was built by another version of Hemeroteca; "
-                               "rebuild it with `hemeroteca index`")
+            raise IndexMissing(f"{mismatch} ({path}); rebuild it with `hemeroteca index`")
         try:
             # Without mmap: Whoosh 2.7.4 reads a memory-mapped segment through BytesIO, which
             # copies each of its files whole every time a searcher opens it (70 ms and a
@@ -72,8 +70,7 @@ class Generation:
             directory = json.loads((path / DIRECTORY_FILE).read_text(encoding="utf-8"))
             columns, paragraph_ids = FacetColumns.load(path / COLUMNS_DIR)
         except Exception as error:  # noqa: BLE001 - whatever broke, the answer is: rebuild
-            raise IndexMissing(f"the index in {path} cannot be read ({type(error).__name__}: "
-                               f"{error}); rebuild it with `hemeroteca index`") from error
+            raise _unreadable(path, error) from error
         return cls(path=path, index=ix, build=build,
                    documents={d["id"]: d for d in directory["documents"]},
                    actors={a["name"]: a for a in directory["actors"]},
@@ -104,6 +101,11 @@ class Generation:
 
     def close(self) -> None:
         self.index.close()
+
+
+def _unreadable(path: Path, error: Exception) -> IndexMissing:
+    return IndexMissing(f"the index in {path} cannot be read ({type(error).__name__}: {error}); "
+                        "rebuild it with `hemeroteca index`")
 
 
 def open_current(index_dir: Path) -> Generation:

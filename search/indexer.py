@@ -24,9 +24,9 @@ from .config import Settings
 from .directory import document_entry, paragraph_names, summarise_actors
 from .facets import FacetColumns
 from .ingest import ingest_seeds
-from .records import ActorMention, Document, SkippedFile
 from .layout import (BUILD_FILE, COLUMNS_DIR, CURRENT, DIRECTORY_FILE, LOCK_FILE, current_generation,
                      seeds_fingerprint)
+from .records import ActorMention, Document, SkippedFile
 from .schema import SCHEMA_VERSION, build_schema
 
 PARALLEL_FROM = 5000  # paragraphs: a build this big writes with two processes

@@ -1,7 +1,7 @@
 """The index folder's layout: file names, the ``current`` generation, and whether it is stale.
 
 Parts: the names (``CURRENT``, ``BUILD_FILE``…), ``current_generation``, ``seeds_fingerprint``,
-``stale_reason``. A server needs these without the build's imports (NLTK and the actor
+``stale_reason``, ``version_mismatch``. A server needs these without the build's imports (NLTK and the actor
 pipeline: 80 MB and most of a second), so they live apart from indexer.py.
 
 Layout of the index folder::
@@ -57,8 +57,16 @@ def stale_reason(settings: Settings) -> str | None:
         build = json.loads((generation / BUILD_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:  # damaged by a crash or by hand: rebuild it
         return f"the index in {settings.index_dir} cannot be read ({error})"
-    if build.get("schema_version") != SCHEMA_VERSION:
-        return "the index was built by another version of Hemeroteca"
+    mismatch = version_mismatch(build)
+    if mismatch:
+        return mismatch
     if build.get("seeds") != seeds_fingerprint(settings.seeds_dir):
         return f"the seeds in {settings.seeds_dir} changed since the index was built"
+    return None
+
+
+def version_mismatch(build: dict) -> str | None:
+    """Why a generation with this build.json cannot be read by this version, or None."""
+    if build.get("schema_version") != SCHEMA_VERSION:
+        return "the index was built by another version of Hemeroteca"
     return None

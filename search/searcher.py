@@ -121,7 +121,7 @@ def run_search(generation: Generation, request: SearchRequest) -> SearchResult:
         page = _page(postings, parsed, request, final, generation)
         terms = matched_terms(parsed.query, searcher.reader()) if request.q or request.like else {}
         hits = [_hit(generation, searcher, docnum, score, terms) for docnum, score in page]
-        suggestion = (suggest_query(searcher, parsed)
+        suggestion = (suggest_query(postings, parsed)
                       if request.q and not request.like and total <= SUGGEST_AT_MOST else None)
     return SearchResult(request=request, total=total, hits=hits, facets=facets,
                         suggestion=suggestion, notice=parsed.notice,

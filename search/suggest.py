@@ -1,13 +1,13 @@
 """Did you mean: a corrected query when the query finds little and a near spelling finds more.
 
 Parts: ``suggest_query`` (the corrected query text, or None), ``correct_word`` (one word → the
-corpus word it most likely meant, or None).
+corpus word it most likely meant, or None), ``written_form``, ``edit_distance``.
 
 Candidates come from the unstemmed ``text_exact`` field, so suggestions are real words
 ("sanctions", not the stem "sanction"), written as the corpus usually writes them ("Guaidó",
-``written_form``: read from a few paragraphs that use the word, only when a suggestion is made). They are ranked by edit
-distance with transpositions (Damerau: "Guiado" → "Guaido" is one swap), then by how many
-paragraphs use them. The query's syntax (phrases, operators, fields) is kept: only the
+read from a few paragraphs that use the word, only when a suggestion is made). They are ranked
+by edit distance with transpositions (Damerau: "Guiado" → "Guaido" is one swap), then by how
+many paragraphs use them. The query's syntax (phrases, operators, fields) is kept: only the
 misspelt words are replaced.
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ from itertools import islice
 
 from whoosh.searching import Searcher
 
-from .matching import query_mask
+from .matching import Postings
 from .query import ParsedQuery, build_query
 from .schema import STOPWORDS
 from .text import fold_accents, iter_words
@@ -53,8 +53,13 @@ def correct_word(searcher: Searcher, word: str) -> str | None:
     return None
 
 
-def suggest_query(searcher: Searcher, parsed: ParsedQuery) -> str | None:
-    """The query text with its misspelt words corrected, when that finds more paragraphs."""
+def suggest_query(postings: Postings, parsed: ParsedQuery) -> str | None:
+    """The query text with its misspelt words corrected, when that finds more paragraphs.
+
+    ``postings`` is the search's own: the query's matches are already counted there, and the
+    corrected query reads the words they share from it.
+    """
+    searcher = postings.searcher
     text = parsed.text or " ".join(parsed.words)
     corrected = text
     for word in dict.fromkeys(parsed.words):
@@ -64,13 +69,13 @@ def suggest_query(searcher: Searcher, parsed: ParsedQuery) -> str | None:
             corrected = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", written, corrected)
     if corrected == text:
         return None
-    found = _count(searcher, build_query(corrected).query)
-    return corrected if found > _count(searcher, parsed.query) else None
+    found = _count(postings, build_query(corrected).query)
+    return corrected if found > _count(postings, parsed.query) else None
 
 
-def _count(searcher: Searcher, query) -> int:
+def _count(postings: Postings, query) -> int:
     try:
-        return int(query_mask(searcher, query, searcher.doc_count_all()).sum())
+        return int(postings.mask(query).sum())
     except Exception:  # a query Whoosh refuses to run finds nothing
         return 0
 
