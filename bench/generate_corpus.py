@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from search.ingest import ingest_seeds  # noqa: E402
+from search.ingest.articles import ingest_seeds  # noqa: E402
 
 PUBLICATIONS = ["The Economist", "Stabroek News", "International Crisis Group", "El Nacional",
                 "The Guardian", "Reuters", "Associated Press", "El País", "Le Monde",

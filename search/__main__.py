@@ -1,3 +1,3 @@
-from .cli import main
+from search.cli import main
 
 main()

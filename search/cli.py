@@ -13,13 +13,13 @@ from pathlib import Path
 
 import click
 
-from .catalog import CatalogError
-from .config import Settings, resolve
-from .generation import IndexMissing, open_current
-from .indexer import BuildReport, IndexBusy, build_index
-from .layout import current_generation, stale_reason
-from .query import BadParameter, parse_request
-from .searcher import SearchResult, run_search
+from search.ingest.catalog import CatalogError
+from search.config import Settings, resolve
+from search.engines.whoosh.generation import IndexMissing, open_current
+from search.engines.whoosh.indexer import BuildReport, IndexBusy, build_index
+from search.engines.whoosh.layout import current_generation, stale_reason
+from search.engines.whoosh.query import BadParameter, parse_request
+from search.engines.whoosh.searcher import SearchResult, run_search
 
 _seeds_option = click.option("--seeds", "seeds_dir", type=click.Path(path_type=Path), default=None,
                              help="Folder of article files and catalog.toml [env HEMEROTECA_SEEDS; ./seeds]")
@@ -188,10 +188,10 @@ def eval_group() -> None:
 def eval_actors_command(judgments: tuple[Path, ...], seeds_dir: Path | None,
                         dictionary: Path | None, show_errors: bool) -> None:
     """Precision/recall/F1 of actors per type against JUDGMENTS (actors.json format)."""
-    from .actors import ActorExtractor
+    from search.actors.extractor import ActorExtractor
     from .evaluation.actors import evaluate_actors, format_report
-    from .gazetteer import load_gazetteer
-    from .ingest import ingest_seeds
+    from search.actors.gazetteer import load_gazetteer
+    from search.ingest.articles import ingest_seeds
     settings = resolve({"seeds_dir": seeds_dir})
     documents = ingest_seeds(settings.seeds_dir).documents
     if dictionary is None:
@@ -230,7 +230,7 @@ def eval_queries_command(judgments: tuple[Path, ...], seeds_dir: Path | None,
 
 def _paragraphs_of(generation) -> list:
     """Every paragraph of the generation, in archive order, as Paragraph records."""
-    from .records import Paragraph
+    from search.records import Paragraph
     return [Paragraph(id=p["id"], doc_id=doc_id, position=p["position"], kind=p["kind"],
                       section=p["section"], text=p["text"])
             for doc_id in generation.documents for p in generation.paragraphs(doc_id)]

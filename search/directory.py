@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 
-from .facets import NAME_FACETS_SKIP_KINDS
-from .records import ActorMention, Document
-from .text import fold_accents
+from search.engines.whoosh.columns import NAME_FACETS_SKIP_KINDS
+from search.records import ActorMention, Document
+from search.text import fold_accents
 
 MAX_CO_ACTORS = 20
 

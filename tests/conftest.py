@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from search.config import resolve
-from search.indexer import build_index
+from search.engines.whoosh.indexer import build_index
 from web import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -105,8 +105,8 @@ def combined_corpus(folder: Path) -> Path:
 @pytest.fixture
 def two_segment_index(tmp_path, monkeypatch):
     """The combined corpus written by two processes into two segments, as big corpora are."""
-    from search import indexer
-    from search.generation import open_current
+    from search.engines.whoosh import indexer
+    from search.engines.whoosh.generation import open_current
     monkeypatch.setattr(indexer, "PARALLEL_FROM", 1)
     settings = resolve({"seeds_dir": combined_corpus(tmp_path), "index_dir": tmp_path / "index"})
     indexer.build_index(settings)

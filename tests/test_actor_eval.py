@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from search.actors import ActorExtractor
+from search.actors.extractor import ActorExtractor
 from search.evaluation.actors import evaluate_actors, format_report, match_entity
 from search.records import ActorMention, Document, Paragraph
 

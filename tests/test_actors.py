@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from search.actors import ActorExtractor
+from search.actors.extractor import ActorExtractor
 from search.records import Document, Paragraph
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"

@@ -11,13 +11,13 @@ import time
 import pytest
 
 from conftest import ROOT
-from search.catalog import CatalogError
+from search.ingest.catalog import CatalogError
 from search.config import resolve
-from search.generation import open_current
-from search.indexer import build_index
-from search.ingest import MAX_PARAGRAPH_CHARS, decode_bytes, ingest_seeds
-from search.query import parse_request
-from search.searcher import run_search
+from search.engines.whoosh.generation import open_current
+from search.engines.whoosh.indexer import build_index
+from search.ingest.articles import MAX_PARAGRAPH_CHARS, decode_bytes, ingest_seeds
+from search.engines.whoosh.query import parse_request
+from search.engines.whoosh.searcher import run_search
 
 TINY_PARAGRAPHS = 28
 ARTICLE = ("Peso falls again\n\nThe peso fell to a record low against the dollar on Monday, "
@@ -100,7 +100,7 @@ def test_a_catalog_that_is_not_utf8_text_stops_the_build(seeds, tmp_path):
 
 
 def test_decode_bytes_never_raises_anything_but_undecodable(tmp_path):
-    from search.ingest import UndecodableFile
+    from search.ingest.articles import UndecodableFile
     rng = random.Random(8)
     for _ in range(200):
         data = bytes(rng.randrange(256) for _ in range(rng.randrange(0, 300)))

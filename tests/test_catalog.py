@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from search.catalog import CatalogEntry, CatalogError, parse_date, read_catalog
+from search.ingest.catalog import CatalogEntry, CatalogError, parse_date, read_catalog
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 

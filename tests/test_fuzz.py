@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from whoosh import query as wq
 
 from conftest import TINY_SEEDS, make_app
-from search.query import (MAX_FILTER_VALUES, MAX_PER_PAGE, MAX_QUERY_LENGTH, MAX_RESULT_WINDOW,
+from search.engines.whoosh.query import (MAX_FILTER_VALUES, MAX_PER_PAGE, MAX_QUERY_LENGTH, MAX_RESULT_WINDOW,
                           BadParameter, SearchRequest, build_query, parse_request)
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "0")) or None
@@ -48,7 +48,7 @@ PARAMS = st.dictionaries(st.sampled_from(PARAM_NAMES), st.lists(VALUE, max_size=
 
 @pytest.fixture(scope="module")
 def generation(tiny_index):
-    from search.generation import open_current
+    from search.engines.whoosh.generation import open_current
     return open_current(tiny_index)
 
 
@@ -68,7 +68,7 @@ def test_build_query_never_raises_and_returns_a_query(text):
 @SLOW_FUZZ
 @given(text=QUERY_TEXT)
 def test_every_parsed_query_runs_on_a_real_index(generation, text):
-    from search.searcher import run_search
+    from search.engines.whoosh.searcher import run_search
     result = run_search(generation, parse_request({"q": [text[:MAX_QUERY_LENGTH]]}))
     assert result.total >= len(result.hits) >= 0
 

@@ -9,9 +9,9 @@ import pytest
 
 
 from search.config import resolve
-from search.generation import open_current
-from search.indexer import IndexBusy, build_index, build_lock
-from search.layout import current_generation, stale_reason
+from search.engines.whoosh.generation import open_current
+from search.engines.whoosh.indexer import IndexBusy, build_index, build_lock
+from search.engines.whoosh.layout import current_generation, stale_reason
 
 
 def test_build_writes_a_generation_and_points_current_at_it(seeds, tmp_path):
@@ -85,9 +85,9 @@ def test_leftovers_of_a_killed_build_are_cleaned_by_the_next(seeds, tmp_path):
 def test_actor_extraction_on_two_processes_equals_one(monkeypatch):
     # Large corpora extract on two processes; the result must not depend on it.
     from conftest import REAL_SEEDS
-    from search import indexer
-    from search.actors import ActorExtractor
-    from search.ingest import ingest_seeds
+    from search.engines.whoosh import indexer
+    from search.actors.extractor import ActorExtractor
+    from search.ingest.articles import ingest_seeds
     documents = ingest_seeds(REAL_SEEDS).documents
     extractor = ActorExtractor.from_seeds(REAL_SEEDS)
     serial = extractor.extract_corpus(documents)

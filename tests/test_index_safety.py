@@ -28,11 +28,11 @@ import pytest
 
 from conftest import ROOT, TINY_SEEDS, make_app
 from search.config import resolve
-from search.generation import open_current
-from search.indexer import build_index
-from search.layout import current_generation
-from search.query import parse_request
-from search.searcher import run_search
+from search.engines.whoosh.generation import open_current
+from search.engines.whoosh.indexer import build_index
+from search.engines.whoosh.layout import current_generation
+from search.engines.whoosh.query import parse_request
+from search.engines.whoosh.searcher import run_search
 
 TINY_PARAGRAPHS = 28
 NEW_WORD = "zanzibarian"
@@ -42,7 +42,7 @@ NEW_ARTICLE = f"A new headline\n\nThe {NEW_WORD} delegation arrived in Lima on M
 CHILD = textwrap.dedent("""
     import os, sys, time
     from pathlib import Path
-    from search import indexer
+    from search.engines.whoosh import indexer
     from search.config import resolve
 
     moment, seeds, index, paused, release = sys.argv[1:6]

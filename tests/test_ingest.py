@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from search.catalog import CatalogEntry, CatalogError
-from search.ingest import (UndecodableFile, clean_lines, decode_bytes, ingest_seeds,
+from search.ingest.catalog import CatalogEntry, CatalogError
+from search.ingest.articles import (UndecodableFile, clean_lines, decode_bytes, ingest_seeds,
                            split_articles, split_paragraphs)
 from search.records import SkippedFile
 

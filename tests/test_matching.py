@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 from whoosh import query as wq
 
-from search.generation import open_current
-from search.matching import query_mask
-from search.query import build_query
+from search.engines.whoosh.generation import open_current
+from search.engines.whoosh.matching import query_mask
+from search.engines.whoosh.query import build_query
 
 
 def reference(searcher, query) -> set[int]:

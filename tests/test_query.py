@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from whoosh import query as wq
 
-from search.query import BadParameter, build_query, parse_request
+from search.engines.whoosh.query import BadParameter, build_query, parse_request
 
 
 def params(**values):

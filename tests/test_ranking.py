@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 from whoosh.filedb.filestore import RamStorage
 
-from search.matching import Postings
-from search.query import build_query
-from search.ranking import CorpusStats, rank
-from search.schema import build_schema
+from search.engines.whoosh.matching import Postings
+from search.engines.whoosh.query import build_query
+from search.engines.whoosh.bm25f import CorpusStats, rank
+from search.engines.whoosh.schema import build_schema
 
 
 def build(paragraphs: list[dict]):

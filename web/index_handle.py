@@ -11,8 +11,8 @@ from pathlib import Path
 from flask import Flask, current_app
 
 from search.config import Settings
-from search.generation import Generation, IndexMissing, open_current
-from search.layout import CURRENT, stale_reason
+from search.engines.whoosh.generation import Generation, IndexMissing, open_current
+from search.engines.whoosh.layout import CURRENT, stale_reason
 
 
 class IndexHandle:
@@ -60,7 +60,7 @@ class IndexHandle:
         """Build the index when it is missing or older than the seeds."""
         if stale_reason(self.settings) is not None:
             # Imported here: only a build needs the actor pipeline (NLTK), not a server.
-            from search.indexer import build_index
+            from search.engines.whoosh.indexer import build_index
             build_index(self.settings)
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import copy
 
-from search.query import MAX_FILTER_VALUES, MAX_PER_PAGE, MAX_QUERY_LENGTH, MAX_RESULT_WINDOW, SORTS
+from search.engines.whoosh.query import MAX_FILTER_VALUES, MAX_PER_PAGE, MAX_QUERY_LENGTH, MAX_RESULT_WINDOW, SORTS
 from search.records import ACTOR_TYPES, PARAGRAPH_KINDS
 
 

@@ -13,10 +13,10 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 
-from search.facets import FACET_NAMES
-from search.highlight import highlight, matched_terms
-from search.query import BadParameter, SearchRequest, build_query, parse_request
-from search.searcher import SearchResult, run_search
+from search.engines.whoosh.columns import FACET_NAMES
+from search.engines.whoosh.highlight import highlight, matched_terms
+from search.engines.whoosh.query import BadParameter, SearchRequest, build_query, parse_request
+from search.engines.whoosh.searcher import SearchResult, run_search
 from search.text import fold_accents
 
 from .index_handle import get_generation

@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 from search.config import Settings
-from search.generation import Generation, open_current
-from search.indexer import build_index
-from search.query import parse_request
-from search.searcher import run_search
+from search.engines.whoosh.generation import Generation, open_current
+from search.engines.whoosh.indexer import build_index
+from search.engines.whoosh.query import parse_request
+from search.engines.whoosh.searcher import run_search
 
 from .paragraphs import NAMES_FILE
 
@@ -35,10 +35,10 @@ def after_build(work: Path) -> None:
 def export_names_only(corpus: Path, work: Path) -> None:
     """Ingest and extract actors without building an index, for the peers at a size where
     Hemeroteca's own build is skipped (not timed)."""
-    from search.actors import ActorExtractor
+    from search.actors.extractor import ActorExtractor
     from search.directory import paragraph_names
-    from search.indexer import extract_corpus
-    from search.ingest import ingest_seeds
+    from search.engines.whoosh.indexer import extract_corpus
+    from search.ingest.articles import ingest_seeds
     documents = ingest_seeds(corpus).documents
     mentions = extract_corpus(ActorExtractor.from_seeds(corpus), documents)
     work.parent.mkdir(parents=True, exist_ok=True)

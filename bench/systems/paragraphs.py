@@ -8,7 +8,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from search.ingest import ingest_seeds
+from search.ingest.articles import ingest_seeds
 
 NAMES_FILE = "paragraph_names.jsonl"
 

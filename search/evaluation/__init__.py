@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..records import Paragraph
+from search.records import Paragraph
 
 
 def paragraph_for_anchor(paragraphs: Iterable[Paragraph], anchor: str) -> Paragraph | None:

@@ -16,8 +16,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..records import Document, Paragraph
-from ..text import fold_accents
+from search.records import Document, Paragraph
+from search.text import fold_accents
 from . import paragraph_for_anchor
 from .metrics import precision_recall_f1
 

@@ -13,8 +13,8 @@ from collections.abc import Iterable
 
 from whoosh.analysis import STOP_WORDS
 
-from ..records import Paragraph
-from ..text import fold_accents
+from search.records import Paragraph
+from search.text import fold_accents
 
 # porter wraps unicode61; remove_diacritics 2 also folds letters with several diacritics
 # (SQLite ≥ 3.27), so "Guaido" matches "Guaidó" and "sanction" matches "sanctions".

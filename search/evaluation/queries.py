@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..records import Paragraph
+from search.records import Paragraph
 from . import paragraph_for_anchor
 from .metrics import ndcg_at_k, recall_at_k, reciprocal_rank
 

@@ -14,7 +14,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .text import fold_accents
+from search.text import fold_accents
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 ACTOR_DICTIONARY = "actors.toml"

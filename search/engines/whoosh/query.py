@@ -18,10 +18,10 @@ from whoosh.qparser import (BoostPlugin, FieldsPlugin, FuzzyTermPlugin, GroupPlu
                             OperatorsPlugin, OrGroup, PhrasePlugin, PlusMinusPlugin, RangePlugin,
                             SingleQuotePlugin, WildcardPlugin, syntax)
 
-from .records import PARAGRAPH_KINDS
-from .schema import (PROXIMITY_BOOST, PROXIMITY_SLOP, QUERY_FIELDS, RANKING_FIELDS, USER_FIELDS,
+from search.records import PARAGRAPH_KINDS
+from search.engines.whoosh.schema import (PROXIMITY_BOOST, PROXIMITY_SLOP, QUERY_FIELDS, RANKING_FIELDS, USER_FIELDS,
                      YEAR_BOOST, build_schema, text_analyzer)
-from .text import iter_words
+from search.text import iter_words
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_QUERY_LENGTH = 1000

@@ -18,10 +18,10 @@ from itertools import islice
 
 from whoosh.searching import Searcher
 
-from .matching import Postings
-from .query import ParsedQuery, build_query
-from .schema import STOPWORDS
-from .text import fold_accents, iter_words
+from search.engines.whoosh.matching import Postings
+from search.engines.whoosh.query import ParsedQuery, build_query
+from search.engines.whoosh.schema import STOPWORDS
+from search.text import fold_accents, iter_words
 
 FIELD = "text_exact"
 MAX_EDITS = 2

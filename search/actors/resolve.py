@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .candidates import Candidate
-from .gazetteer import Entry, fold, name_key
+from search.actors.candidates import Candidate
+from search.actors.gazetteer import Entry, fold, name_key
 
 
 def accent_score(name: str) -> tuple[int, int]:

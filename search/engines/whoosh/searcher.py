@@ -19,15 +19,15 @@ from whoosh import query as wq
 from whoosh.query.qcore import QueryError as WhooshQueryError
 from whoosh.searching import Searcher
 
-from .facets import FACET_NAMES, count_values
-from .generation import Generation
-from .highlight import highlight, matched_terms
-from .matching import Postings
-from .query import ParsedQuery, SearchRequest, build_query, plain_words_query
-from .ranking import rank, score_query
-from .records import FacetValue
-from .similar import similar_query
-from .suggest import suggest_query
+from search.engines.whoosh.columns import FACET_NAMES, count_values
+from search.engines.whoosh.generation import Generation
+from search.engines.whoosh.highlight import highlight, matched_terms
+from search.engines.whoosh.matching import Postings
+from search.engines.whoosh.query import ParsedQuery, SearchRequest, build_query, plain_words_query
+from search.engines.whoosh.bm25f import rank, score_query
+from search.records import FacetValue
+from search.engines.whoosh.similar import similar_query
+from search.engines.whoosh.suggest import suggest_query
 
 # Facets whose filter is any-of: their counts ignore their own selection (CONTRACT.md), so the
 # other values stay reachable. Actor and place filters are all-of and count over the result.

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
-from .gazetteer import Cues, Gazetteer, fold
+from search.actors.gazetteer import Cues, Gazetteer, fold
 
 # Words: "Mr." keeps its dot, "U.S." is one word, "Díaz-Canel" and "Maduro's" too (the
 # possessive is split off later). A plain ``re`` pattern: NLTK's RegexpTokenizer now runs every

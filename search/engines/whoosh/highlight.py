@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 from whoosh import query as wq
 from whoosh.reading import IndexReader
 
-from .schema import exact_analyzer, name_analyzer, text_analyzer
+from search.engines.whoosh.schema import exact_analyzer, name_analyzer, text_analyzer
 
 # Index fields whose terms are words of the paragraph text, by the analyzer that made them.
 _STEMMED_FIELDS = ("text", "title")

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from .gazetteer import Cues, Entry, Gazetteer
-from .names import Token, capitalised_sequences, is_connector, segment, title_length, token_key
+from search.actors.gazetteer import Cues, Entry, Gazetteer
+from search.actors.names import Token, capitalised_sequences, is_connector, segment, title_length, token_key
 
 
 @dataclass(frozen=True, slots=True)

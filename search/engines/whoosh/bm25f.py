@@ -24,7 +24,7 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
-from .matching import Postings
+from search.engines.whoosh.matching import Postings
 
 # BM25 parameters (Robertson & Zaragoza, "The Probabilistic Relevance Framework: BM25 and
 # Beyond", 2009). Paragraphs are short and of similar length, so full length normalisation

@@ -16,11 +16,11 @@ from pathlib import Path
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import Index
 
-from .directory import paragraph_entry
-from .facets import FacetColumns
-from .layout import BUILD_FILE, COLUMNS_DIR, DIRECTORY_FILE, current_generation, version_mismatch
-from .ranking import CorpusStats
-from .text import fold_accents
+from search.directory import paragraph_entry
+from search.engines.whoosh.columns import FacetColumns
+from search.engines.whoosh.layout import BUILD_FILE, COLUMNS_DIR, DIRECTORY_FILE, current_generation, version_mismatch
+from search.engines.whoosh.bm25f import CorpusStats
+from search.text import fold_accents
 
 
 class IndexMissing(RuntimeError):

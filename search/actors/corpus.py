@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .gazetteer import name_key
-from .records import ActorMention
-from .resolve import CONNECTOR_WORDS, accent_score, initials, loose_key
+from search.actors.gazetteer import name_key
+from search.records import ActorMention
+from search.actors.resolve import CONNECTOR_WORDS, accent_score, initials, loose_key
 
 
 def merge_adjacent(mentions: list[ActorMention], text: str) -> list[ActorMention]:

@@ -12,12 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from .candidates import find_candidates
-from .gazetteer import ACTOR_DICTIONARY, Gazetteer, fold, load_gazetteer
-from .names import mask_credits, tokenize
-from .records import ActorMention, Document
-from .corpus import merge_adjacent, unify_corpus
-from .resolve import resolve_article
+from search.actors.candidates import find_candidates
+from search.actors.gazetteer import ACTOR_DICTIONARY, Gazetteer, fold, load_gazetteer
+from search.actors.names import mask_credits, tokenize
+from search.records import ActorMention, Document
+from search.actors.corpus import merge_adjacent, unify_corpus
+from search.actors.resolve import resolve_article
 
 
 class ActorExtractor:

@@ -20,8 +20,8 @@ import json
 import os
 from pathlib import Path
 
-from .config import Settings
-from .schema import SCHEMA_VERSION
+from search.config import Settings
+from search.engines.whoosh.schema import SCHEMA_VERSION
 
 CURRENT = "current"
 DIRECTORY_FILE = "directory.json"

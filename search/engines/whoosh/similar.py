@@ -16,8 +16,8 @@ from collections import Counter
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-from .query import BadParameter, ParsedQuery, build_query
-from .schema import name_analyzer, text_analyzer
+from search.engines.whoosh.query import BadParameter, ParsedQuery, build_query
+from search.engines.whoosh.schema import name_analyzer, text_analyzer
 
 # How many words describe a paragraph: enough to find neighbours that share a topic, few
 # enough that common words of the archive ("government") do not match everything.

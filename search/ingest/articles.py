@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .catalog import CatalogEntry, read_catalog
-from .records import Document, Paragraph, SkippedFile
-from .text import fold_accents, normalise_space
+from search.ingest.catalog import CatalogEntry, read_catalog
+from search.records import Document, Paragraph, SkippedFile
+from search.text import fold_accents, normalise_space
 
 SEED_SUFFIXES = (".txt", ".md")
 CATALOG_NAME = "catalog.toml"

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .records import FacetValue
+from search.records import FacetValue
 
 FACET_NAMES = ("actor", "place", "year", "publication", "kind")
 # Pull-quotes repeat a sentence of a body paragraph: counting their actors and places again would

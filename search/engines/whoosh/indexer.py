@@ -19,15 +19,15 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from .actors import ActorExtractor
-from .config import Settings
-from .directory import document_entry, paragraph_names, summarise_actors
-from .facets import FacetColumns
-from .ingest import ingest_seeds
-from .layout import (BUILD_FILE, COLUMNS_DIR, CURRENT, DIRECTORY_FILE, LOCK_FILE, current_generation,
+from search.actors.extractor import ActorExtractor
+from search.config import Settings
+from search.directory import document_entry, paragraph_names, summarise_actors
+from search.engines.whoosh.columns import FacetColumns
+from search.ingest.articles import ingest_seeds
+from search.engines.whoosh.layout import (BUILD_FILE, COLUMNS_DIR, CURRENT, DIRECTORY_FILE, LOCK_FILE, current_generation,
                      seeds_fingerprint)
-from .records import ActorMention, Document, SkippedFile
-from .schema import SCHEMA_VERSION, build_schema
+from search.records import ActorMention, Document, SkippedFile
+from search.engines.whoosh.schema import SCHEMA_VERSION, build_schema
 
 PARALLEL_FROM = 5000  # paragraphs: a build this big writes with two processes
 
