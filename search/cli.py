@@ -13,18 +13,35 @@ from pathlib import Path
 
 import click
 
+from search.config import Settings, SettingError, resolve
+from search.engine import Engine, EngineUnavailable, IndexBusy, open_engine
+from search.facets import FACETS
 from search.ingest.catalog import CatalogError
-from search.config import Settings, resolve
-from search.engines.whoosh.generation import IndexMissing, open_current
-from search.engines.whoosh.indexer import BuildReport, IndexBusy, build_index
-from search.engines.whoosh.layout import current_generation, stale_reason
-from search.engines.whoosh.query import BadParameter, parse_request
-from search.engines.whoosh.searcher import SearchResult, run_search
+from search.request import BadParameter, parse_request
+from search.results import SearchResult
+from search.seeds import read_seeds
 
 _seeds_option = click.option("--seeds", "seeds_dir", type=click.Path(path_type=Path), default=None,
                              help="Folder of article files and catalog.toml [env HEMEROTECA_SEEDS; ./seeds]")
 _index_option = click.option("--index", "index_dir", type=click.Path(path_type=Path), default=None,
-                             help="Index folder [env HEMEROTECA_INDEX; ./index]")
+                             help="Index folder of the embedded engine [env HEMEROTECA_INDEX; ./index]")
+
+
+def _engine_options(command):
+    """--engine, --opensearch-url and --opensearch-index (CONTRACT.md's configuration table)."""
+    command = click.option("--opensearch-index", "opensearch_index", default=None,
+                           help="OpenSearch index alias [env HEMEROTECA_OPENSEARCH_INDEX; hemeroteca]")(command)
+    command = click.option("--opensearch-url", "opensearch_url", default=None,
+                           help="OpenSearch cluster URL [env HEMEROTECA_OPENSEARCH_URL]")(command)
+    return click.option("--engine", "engine", default=None,
+                        help="whoosh (embedded, default) or opensearch [env HEMEROTECA_ENGINE]")(command)
+
+
+def _settings(**given: object) -> Settings:
+    try:
+        return resolve(given)
+    except SettingError as error:
+        raise click.UsageError(str(error)) from None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -35,29 +52,35 @@ def main() -> None:
 @main.command("index")
 @_seeds_option
 @_index_option
-def index_command(seeds_dir: Path | None, index_dir: Path | None) -> None:
-    """(Re)build the index from the seeds."""
-    settings = resolve({"seeds_dir": seeds_dir, "index_dir": index_dir})
-    report = _build(settings)
+@_engine_options
+@click.option("--full", is_flag=True, help="Rebuild from scratch instead of applying what changed")
+def index_command(seeds_dir: Path | None, index_dir: Path | None, engine: str | None,
+                  opensearch_url: str | None, opensearch_index: str | None, full: bool) -> None:
+    """Bring the index up to date with the seeds (re-reading only what changed)."""
+    settings = _settings(seeds_dir=seeds_dir, index_dir=index_dir, engine=engine,
+                         opensearch_url=opensearch_url, opensearch_index=opensearch_index)
+    report = _build(settings, open_engine(settings), full=full)
     sys.exit(1 if report.skipped else 0)
 
 
-def _build(settings: Settings) -> BuildReport:
+def _build(settings: Settings, engine: Engine, full: bool = False):
     if not settings.seeds_dir.is_dir():
         raise click.UsageError(f"no seeds folder at {settings.seeds_dir} (use --seeds DIR)")
     progress = _progress_printer() if sys.stderr.isatty() else None
+    from search.changes import plan_changes  # the pipeline (NLTK): only a build needs it
     try:
-        report = build_index(settings, progress=progress)
+        changes = plan_changes(settings.seeds_dir, None if full else engine.seed_state(),
+                               full=full, progress=progress)
+        report = engine.apply(changes, progress=progress)
     except CatalogError as error:
         _fail(f"{error}\nThe existing index was left as it was.")
-    except IndexBusy as error:
+    except (IndexBusy, EngineUnavailable) as error:
         _fail(str(error))
     for skipped in report.skipped:
         click.echo(f"skipped {skipped.file}: {skipped.reason}", err=True)
     for note in report.notes:
         click.echo(f"note: {note}", err=True)
-    click.echo(f"indexed {report.documents} documents, {report.paragraphs} paragraphs, "
-               f"{report.actors} actors in {report.seconds:.2f} s → {settings.index_dir}")
+    click.echo(f"{report.summary()} → {report.location}")
     return report
 
 
@@ -82,38 +105,55 @@ def _fail(message: str) -> None:
     sys.exit(1)
 
 
+def _facet_options(command):
+    """One repeatable option per facet of search/facets.py (--actor, --year, --kind…)."""
+    for facet in reversed(FACETS):
+        command = click.option(f"--{facet.name}", f"facet_{facet.name}", multiple=True,
+                               help=f"{facet.description[:1].upper()}{facet.description[1:]} (repeatable)")(command)
+    return command
+
+
 @main.command("search")
 @click.argument("query", nargs=-1)
-@click.option("--actor", "actors", multiple=True, help="Canonical actor name (all must be named)")
-@click.option("--place", "places", multiple=True, help="Place (all must be named)")
-@click.option("--year", "years", multiple=True, help="Year (any of them)")
-@click.option("--publication", "publications", multiple=True, help="Publication (any of them)")
+@_facet_options
+@click.option("--date-from", "date_from", default=None, help="ISO date, inclusive")
+@click.option("--date-to", "date_to", default=None, help="ISO date, inclusive")
 @click.option("--sort", default=None, help="relevance (default), newest or oldest")
-@click.option("--page", default=None)
-@click.option("--per-page", "per_page", default=None)
+@click.option("--page", default=None, help="1-based page of results")
+@click.option("--per-page", "per_page", default=None, help="Hits per page (1–100, default 10)")
+@click.option("--like", default=None, help="A paragraph id: paragraphs similar to it")
+@click.option("--mode", default=None, help="lexical (default) or hybrid (the semantic extra)")
 @click.option("--json", "as_json", is_flag=True, help="Print the API's JSON")
 @_seeds_option
 @_index_option
-def search_command(query: tuple[str, ...], actors, places, years, publications, sort, page, per_page,
-                   as_json: bool, seeds_dir: Path | None, index_dir: Path | None) -> None:
+@_engine_options
+def search_command(query: tuple[str, ...], date_from, date_to, sort, page, per_page, like, mode,
+                   as_json: bool, seeds_dir: Path | None, index_dir: Path | None,
+                   engine: str | None, opensearch_url: str | None, opensearch_index: str | None,
+                   **facet_values: tuple[str, ...]) -> None:
     """Search the index, as /api/search does."""
-    settings = resolve({"seeds_dir": seeds_dir, "index_dir": index_dir})
-    params = {"q": [" ".join(query)], "actor": list(actors), "place": list(places),
-              "year": list(years), "publication": list(publications),
-              "sort": [sort] if sort else [], "page": [page] if page else [],
-              "per_page": [per_page] if per_page else []}
+    settings = _settings(seeds_dir=seeds_dir, index_dir=index_dir, engine=engine,
+                         opensearch_url=opensearch_url, opensearch_index=opensearch_index)
+    params = {"q": [" ".join(query)],
+              **{facet.name: list(facet_values[f"facet_{facet.name}"]) for facet in FACETS},
+              **{name: [value] for name, value in (("date_from", date_from), ("date_to", date_to),
+                                                   ("sort", sort), ("page", page),
+                                                   ("per_page", per_page), ("like", like),
+                                                   ("mode", mode)) if value}}
     try:
         request = parse_request(params)
     except BadParameter as error:
         raise click.UsageError(str(error)) from None
-    if current_generation(settings.index_dir) is None:
+    searcher = open_engine(settings)
+    if settings.engine == "whoosh" and searcher.seed_state() is None:
         click.echo("no index yet: building it from the seeds first", err=True)
-        _build(settings)
+        _build(settings, searcher)
     try:
-        generation = open_current(settings.index_dir)
-    except IndexMissing as error:
+        result = searcher.search(request)
+    except EngineUnavailable as error:
         _fail(str(error))
-    result = run_search(generation, request)
+    except BadParameter as error:
+        raise click.UsageError(str(error)) from None
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     else:
@@ -121,13 +161,19 @@ def search_command(query: tuple[str, ...], actors, places, years, publications, 
 
 
 def format_result(result: SearchResult, color: bool = False) -> str:
-    """A search result for a terminal: one block per hit, matches in bold (or [brackets])."""
+    """A search result for a terminal: one block per hit, matches in bold (or [brackets]), and
+    the page with how to get the next."""
+    request = result.request
+    first = (request.page - 1) * request.per_page + 1
     lines = [f"{result.total} paragraphs ({result.took_ms:.0f} ms)"]
     if result.notice:
         lines.append(f"note: {result.notice}")
+    if result.interpretation:
+        lines.append("read as: " + "; ".join(f"{r['words']} → {r['facet']} {r['value']}"
+                                             for r in result.interpretation))
     if result.suggestion:
         lines.append(f"did you mean: {result.suggestion}")
-    for number, hit in enumerate(result.hits, start=(result.request.page - 1) * result.request.per_page + 1):
+    for number, hit in enumerate(result.hits, start=first):
         meta = " · ".join(str(part) for part in (hit.title, hit.publication, hit.date) if part)
         marked = re.sub(r"<mark>(.*?)</mark>",
                         (lambda m: click.style(m.group(1), bold=True)) if color else r"[\1]",
@@ -136,6 +182,15 @@ def format_result(result: SearchResult, color: bool = False) -> str:
         names = [a["name"] for a in hit.actors] + hit.places
         if names:
             lines.append("   actors: " + ", ".join(names))
+    if result.hits:
+        last = first + len(result.hits) - 1
+        footer = f"page {request.page} of {result.pages}: hits {first}–{last} of {result.total}"
+        if request.page < result.pages:
+            footer += f"; next: --page {request.page + 1}"
+        lines += ["", footer]
+    elif result.total and request.page > result.pages:
+        lines += ["", f"page {request.page} is past the end: the last page is {result.pages} "
+                      f"(--page {result.pages})"]
     return "\n".join(lines)
 
 
@@ -147,20 +202,29 @@ def format_result(result: SearchResult, color: bool = False) -> str:
               help="Worker threads of the waitress server")
 @_seeds_option
 @_index_option
+@_engine_options
 def serve_command(host: str, port: int, threads: int, seeds_dir: Path | None,
-                  index_dir: Path | None) -> None:
-    """Serve the web app, building the index first when missing or older than the seeds.
+                  index_dir: Path | None, engine: str | None, opensearch_url: str | None,
+                  opensearch_index: str | None) -> None:
+    """Serve the web app, bringing the index up to date with the seeds first.
 
     Uses waitress (a dependency) and falls back to Flask's own server only if it is missing,
     never in debug mode; README "Serving publicly" says how to serve other machines."""
-    settings = resolve({"seeds_dir": seeds_dir, "index_dir": index_dir})
-    reason = stale_reason(settings)
+    settings = _settings(seeds_dir=seeds_dir, index_dir=index_dir, engine=engine,
+                         opensearch_url=opensearch_url, opensearch_index=opensearch_index)
+    searcher = open_engine(settings)
+    try:
+        reason = searcher.stale_reason(read_seeds(settings.seeds_dir))
+    except EngineUnavailable as error:
+        _fail(str(error))
     if reason is not None:
         click.echo(f"building the index: {reason}", err=True)
-        _build(settings)
+        _build(settings, searcher)
+    searcher.close()
     from web import create_app  # only serve needs the web package
     app = create_app({"SEEDS_DIR": str(settings.seeds_dir), "INDEX_DIR": str(settings.index_dir),
-                      "AUTO_INDEX": False})
+                      "ENGINE": settings.engine, "OPENSEARCH_URL": settings.opensearch_url,
+                      "OPENSEARCH_INDEX": settings.opensearch_index, "AUTO_INDEX": False})
     click.echo(f"Hemeroteca on http://{host}:{port}/  (Ctrl+C to stop)", err=True)
     try:
         from waitress import serve
@@ -189,10 +253,10 @@ def eval_actors_command(judgments: tuple[Path, ...], seeds_dir: Path | None,
                         dictionary: Path | None, show_errors: bool) -> None:
     """Precision/recall/F1 of actors per type against JUDGMENTS (actors.json format)."""
     from search.actors.extractor import ActorExtractor
-    from .evaluation.actors import evaluate_actors, format_report
     from search.actors.gazetteer import load_gazetteer
-    from search.ingest.articles import ingest_seeds
-    settings = resolve({"seeds_dir": seeds_dir})
+    from search.evaluation.actors import evaluate_actors, format_report
+    from search.ingest import ingest_seeds
+    settings = _settings(seeds_dir=seeds_dir)
     documents = ingest_seeds(settings.seeds_dir).documents
     if dictionary is None:
         extractor = ActorExtractor.from_seeds(settings.seeds_dir)
@@ -207,20 +271,26 @@ def eval_actors_command(judgments: tuple[Path, ...], seeds_dir: Path | None,
 @click.argument("judgments", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @_seeds_option
 @_index_option
+@_engine_options
 def eval_queries_command(judgments: tuple[Path, ...], seeds_dir: Path | None,
-                         index_dir: Path | None) -> None:
+                         index_dir: Path | None, engine: str | None, opensearch_url: str | None,
+                         opensearch_index: str | None) -> None:
     """nDCG@10, recall@20 and MRR per query, Hemeroteca vs a plain BM25 baseline (SQLite FTS5)."""
-    from .evaluation.baseline import Fts5Baseline
-    from .evaluation.queries import evaluate_queries, format_report
-    settings = resolve({"seeds_dir": seeds_dir, "index_dir": index_dir})
-    if stale_reason(settings) is not None:
-        _build(settings)
-    generation = open_current(settings.index_dir)
-    paragraphs = _paragraphs_of(generation)
+    from search.evaluation.baseline import Fts5Baseline
+    from search.evaluation.queries import evaluate_queries, format_report
+    settings = _settings(seeds_dir=seeds_dir, index_dir=index_dir, engine=engine,
+                         opensearch_url=opensearch_url, opensearch_index=opensearch_index)
+    searcher = open_engine(settings)
+    try:
+        if searcher.stale_reason(read_seeds(settings.seeds_dir)) is not None:
+            _build(settings, searcher)
+        paragraphs = _paragraphs_of(searcher)
+    except EngineUnavailable as error:
+        _fail(str(error))
 
     def hemeroteca(query: str, k: int) -> list[str]:
         request = parse_request({"q": [query], "per_page": [str(k)]})
-        return [hit.id for hit in run_search(generation, request).hits]
+        return [hit.id for hit in searcher.search(request).hits]
 
     baseline = Fts5Baseline(paragraphs)
     report = evaluate_queries(list(judgments), paragraphs,
@@ -228,12 +298,12 @@ def eval_queries_command(judgments: tuple[Path, ...], seeds_dir: Path | None,
     click.echo(format_report(report))
 
 
-def _paragraphs_of(generation) -> list:
-    """Every paragraph of the generation, in archive order, as Paragraph records."""
+def _paragraphs_of(engine: Engine) -> list:
+    """Every paragraph of the index, in archive order, as Paragraph records."""
     from search.records import Paragraph
-    return [Paragraph(id=p["id"], doc_id=doc_id, position=p["position"], kind=p["kind"],
+    return [Paragraph(id=p["id"], doc_id=doc["id"], position=p["position"], kind=p["kind"],
                       section=p["section"], text=p["text"])
-            for doc_id in generation.documents for p in generation.paragraphs(doc_id)]
+            for doc in engine.documents() for p in engine.document(doc["id"])["paragraphs"]]
 
 
 if __name__ == "__main__":  # pragma: no cover

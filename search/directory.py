@@ -1,7 +1,8 @@
 """The directory of an index generation: documents and actors as the API lists them.
 
 Parts: ``paragraph_names`` (a paragraph's distinct actors and places from its mentions),
-``document_entry`` (a document's metadata and paragraph count, JSON-ready), ``paragraph_entry``
+``paragraph_row`` (what every engine indexes for a paragraph), ``document_entry`` (a
+document's metadata and paragraph count, JSON-ready), ``paragraph_entry``
 (a paragraph as the API shows it, from its stored fields), ``summarise_actors`` (each actor's
 type, aliases, paragraph/document counts, years and co-occurring actors).
 
@@ -15,8 +16,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 
-from search.engines.whoosh.columns import NAME_FACETS_SKIP_KINDS
-from search.records import ActorMention, Document
+from search.facets import NAME_FACETS_SKIP_KINDS
+from search.records import ActorMention, Document, Paragraph
 from search.text import fold_accents
 
 MAX_CO_ACTORS = 20
@@ -32,6 +33,19 @@ def paragraph_names(mentions: Iterable[ActorMention]) -> tuple[list[dict], list[
         else:
             actors.setdefault(mention.name, {"name": mention.name, "type": mention.type})
     return list(actors.values()), list(places)
+
+
+def paragraph_row(document: Document, paragraph: Paragraph,
+                  mentions: tuple[ActorMention, ...]) -> dict:
+    """What every engine indexes for one paragraph: its text, its document's metadata, its
+    actors and places, and where each is named (``mentions``: [start, end, name, type])."""
+    actors, places = paragraph_names(mentions)
+    return {"id": paragraph.id, "doc_id": document.doc_id, "position": paragraph.position,
+            "kind": paragraph.kind, "section": paragraph.section, "text": paragraph.text,
+            "title": document.title or "", "publication": document.publication or "",
+            "date": document.date or "", "year": document.year,
+            "actors": [[a["name"], a["type"]] for a in actors], "places": places,
+            "mentions": [[m.start, m.end, m.name, m.type] for m in mentions]}
 
 
 def paragraph_entry(stored: Mapping) -> dict:

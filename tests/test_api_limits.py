@@ -20,7 +20,7 @@ from conftest import TINY_SEEDS, make_app, search
 from search.cli import main as cli_main
 from search.config import resolve
 from search.engines.whoosh.indexer import build_index
-from search.engines.whoosh.query import MAX_FILTER_VALUES, MAX_PER_PAGE, MAX_QUERY_LENGTH, MAX_RESULT_WINDOW
+from search.request import MAX_FILTER_VALUES, MAX_PER_PAGE, MAX_QUERY_LENGTH, MAX_RESULT_WINDOW
 
 FILTERS = ("actor", "place", "year", "publication", "kind")
 SCRIPT = '<script>alert("owned")</script>'

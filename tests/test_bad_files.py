@@ -16,7 +16,7 @@ from search.config import resolve
 from search.engines.whoosh.generation import open_current
 from search.engines.whoosh.indexer import build_index
 from search.ingest.articles import MAX_PARAGRAPH_CHARS, decode_bytes, ingest_seeds
-from search.engines.whoosh.query import parse_request
+from search.request import parse_request
 from search.engines.whoosh.searcher import run_search
 
 TINY_PARAGRAPHS = 28

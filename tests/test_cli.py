@@ -17,7 +17,7 @@ def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
 def test_index_prints_a_summary_and_exits_0(seeds, tmp_path):
     result = run("index", "--seeds", str(seeds), "--index", str(tmp_path / "index"))
     assert result.returncode == 0, result.stderr
-    assert "indexed 5 documents, 28 paragraphs" in result.stdout
+    assert "5 added, 0 changed, 0 removed, 0 unchanged documents; 28 paragraphs" in result.stdout
     assert (tmp_path / "index" / "current").exists()
 
 

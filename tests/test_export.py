@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from conftest import TINY_SEEDS, make_app, search
 from web import create_app
-from search.engines.whoosh.searcher import Hit
+from search.results import Hit
 from web.export import CSV_COLUMNS, hits_to_csv
 
 

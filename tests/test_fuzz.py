@@ -18,8 +18,9 @@ from hypothesis import strategies as st
 from whoosh import query as wq
 
 from conftest import TINY_SEEDS, make_app
-from search.engines.whoosh.query import (MAX_FILTER_VALUES, MAX_PER_PAGE, MAX_QUERY_LENGTH, MAX_RESULT_WINDOW,
-                          BadParameter, SearchRequest, build_query, parse_request)
+from search.engines.whoosh.query import build_query
+from search.request import (MAX_FILTER_VALUES, MAX_PER_PAGE, MAX_QUERY_LENGTH, MAX_RESULT_WINDOW,
+                            BadParameter, SearchRequest, parse_request)
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "0")) or None
 FUZZ = settings(max_examples=EXAMPLES or 400, deadline=None, derandomize=EXAMPLES is None,

@@ -31,7 +31,7 @@ from search.config import resolve
 from search.engines.whoosh.generation import open_current
 from search.engines.whoosh.indexer import build_index
 from search.engines.whoosh.layout import current_generation
-from search.engines.whoosh.query import parse_request
+from search.request import parse_request
 from search.engines.whoosh.searcher import run_search
 
 TINY_PARAGRAPHS = 28
@@ -42,6 +42,7 @@ NEW_ARTICLE = f"A new headline\n\nThe {NEW_WORD} delegation arrived in Lima on M
 CHILD = textwrap.dedent("""
     import os, sys, time
     from pathlib import Path
+    from search import changes
     from search.engines.whoosh import indexer
     from search.config import resolve
 
@@ -61,7 +62,7 @@ CHILD = textwrap.dedent("""
 
     progress = None
     if moment == "ingest":
-        indexer.ingest_seeds = before(indexer.ingest_seeds)
+        changes.ingest_seeds = before(changes.ingest_seeds)
     elif moment == "writing":
         def progress(done, total, **stage):
             # halfway through writing the new generation (not an earlier stage's progress)
@@ -82,7 +83,7 @@ CHILD = textwrap.dedent("""
     elif moment == "cleanup":
         indexer._remove_old_generations = before(indexer._remove_old_generations)
     report = indexer.build_index(resolve({"seeds_dir": seeds, "index_dir": index}), progress=progress)
-    print(report.generation)
+    print(Path(report.location))
 """)
 MOMENTS = ["ingest", "writing", "directory", "switch", "replace", "cleanup"]
 
@@ -151,7 +152,7 @@ def test_a_build_killed_at_any_moment_leaves_the_previous_index_serving(seeds, t
     # the lock died with the process: the next build runs, and cleans what the killed one left
     report = build_index(settings)
     assert not report.skipped
-    assert current_generation(index) == report.generation
+    assert current_generation(index) == Path(report.location)
     assert_serving(index, expect_new_word=True)
     assert leftovers(index) == []
     generations = [p for p in index.iterdir() if p.name.startswith("gen-")]
@@ -331,7 +332,7 @@ def break_by(how: str, generation: Path) -> None:
 def test_an_unreadable_index_is_a_503_with_a_hint(seeds, tmp_path, how):
     index = tmp_path / "index"
     report = build_index(resolve({"seeds_dir": seeds, "index_dir": index}))
-    break_by(how, report.generation)
+    break_by(how, Path(report.location))
     client = make_app(seeds, index).test_client()
     for url in ("/api/search?q=drought", "/api/documents", "/api/actors"):
         response = client.get(url)
@@ -367,10 +368,10 @@ def test_serve_rebuilds_an_index_it_cannot_read_instead_of_crashing(seeds, tmp_p
     from search.cli import main as cli_main
     index = tmp_path / "index"
     report = build_index(resolve({"seeds_dir": seeds, "index_dir": index}))
-    (report.generation / "build.json").write_text("{garbage", encoding="utf-8")
+    (Path(report.location) / "build.json").write_text("{garbage", encoding="utf-8")
     monkeypatch.setattr(waitress, "serve", lambda app, **kwargs: None)
     result = CliRunner().invoke(cli_main, ["serve", "--seeds", str(seeds), "--index", str(index)])
     assert result.exit_code == 0, result.output
     assert "cannot be read" in result.output
-    assert current_generation(index) != report.generation
+    assert current_generation(index) != Path(report.location)
     assert_serving(index, expect_new_word=False)

@@ -6,7 +6,8 @@ from datetime import date
 import pytest
 from whoosh import query as wq
 
-from search.engines.whoosh.query import BadParameter, build_query, parse_request
+from search.engines.whoosh.query import build_query
+from search.request import BadParameter, parse_request
 
 
 def params(**values):
@@ -20,8 +21,8 @@ def test_defaults_are_first_page_of_ten_by_relevance():
 
 def test_repeatable_filters_are_collected_and_deduplicated():
     request = parse_request(params(actor=["A B", "C D", "A B"], year=["2016", "2019"]))
-    assert request.actors == ("A B", "C D")
-    assert request.years == (2016, 2019)
+    assert request.selected("actor") == ("A B", "C D")
+    assert request.selected("year") == (2016, 2019)
 
 
 @pytest.mark.parametrize("name, value", [

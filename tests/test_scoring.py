@@ -15,7 +15,8 @@ from search.config import resolve
 from search.engines.whoosh.generation import open_current
 from search.engines.whoosh.indexer import build_index
 from search.engines.whoosh.matching import Postings
-from search.engines.whoosh.query import build_query, parse_request
+from search.engines.whoosh.query import build_query
+from search.request import parse_request
 from search.engines.whoosh.bm25f import rank, score_query
 from search.engines.whoosh.searcher import run_search
 

@@ -14,16 +14,18 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     app = Flask(__name__)
     app.config.from_mapping(
         AUTO_INDEX=False,       # build the index at start when missing or stale (serve sets it)
-        MAX_EXPORT_ROWS=1000,   # bound on one export download
         JSON_SORT_KEYS=False,
     )
     app.config.from_mapping(dict(config or {}))
     settings = resolve(app.config)
-    app.config["SEEDS_DIR"] = str(settings.seeds_dir)
-    app.config["INDEX_DIR"] = str(settings.index_dir)
+    # The resolved values (defaults → env → config), so views read what the engine was given.
+    app.config.update(SEEDS_DIR=str(settings.seeds_dir), INDEX_DIR=str(settings.index_dir),
+                      ENGINE=settings.engine, OPENSEARCH_URL=settings.opensearch_url,
+                      OPENSEARCH_INDEX=settings.opensearch_index,
+                      MAX_EXPORT_ROWS=settings.max_export_rows)
 
-    from . import api, errors, export, index_handle, pages, security
-    index_handle.init_app(app, settings)
+    from . import api, engine_handle, errors, export, pages, security
+    engine_handle.init_app(app, settings)
     errors.init_app(app)
     security.init_app(app)
     app.register_blueprint(api.bp)

@@ -3,13 +3,12 @@ from __future__ import annotations
 
 from flask import Blueprint, request
 
-from search.engines.whoosh.query import BadParameter, parse_request
 from search.records import ACTOR_TYPES
-from search.engines.whoosh.searcher import run_search
+from search.request import BadParameter, parse_request
 from search.text import fold_accents
 
+from .engine_handle import get_engine
 from .errors import ApiError
-from .index_handle import get_generation
 from .openapi import openapi_document
 from .responses import json_response
 
@@ -23,27 +22,25 @@ ACTOR_FIELDS = ("name", "type", "aliases", "paragraphs", "documents")
 def search():
     """Ranked, highlighted, faceted paragraphs for the query and filters."""
     search_request = parse_request(request.args.to_dict(flat=False))
-    return json_response(run_search(get_generation(), search_request).to_json())
+    return json_response(get_engine().search(search_request).to_json())
 
 
 @bp.get("/api/documents")
 def documents():
     """Every document with its metadata and number of paragraphs, in archive order."""
-    generation = get_generation()
     return json_response([
         {**{key: doc.get(key) for key in DOCUMENT_FIELDS}, "paragraphs": doc["paragraph_count"]}
-        for doc in generation.documents.values()])
+        for doc in get_engine().documents()])
 
 
 @bp.get("/api/documents/<doc_id>")
 def document(doc_id: str):
     """One document with all its paragraphs."""
-    generation = get_generation()
-    doc = generation.documents.get(doc_id)
+    doc = get_engine().document(doc_id)
     if doc is None:
         raise ApiError("not_found", f"no document {doc_id!r}; /api/documents lists them", 404)
     return json_response({**{key: doc.get(key) for key in DOCUMENT_FIELDS},
-                          "paragraphs": generation.paragraphs(doc_id)})
+                          "paragraphs": doc["paragraphs"]})
 
 
 @bp.get("/api/actors")
@@ -54,7 +51,7 @@ def actors():
         raise BadParameter("type", f"unknown type {actor_type!r}; choose from {', '.join(ACTOR_TYPES)}")
     needle = fold_accents(request.args.get("q", "")).casefold().strip()
     found = []
-    for actor in get_generation().actors.values():
+    for actor in get_engine().actors():
         if actor_type and actor["type"] != actor_type:
             continue
         names = [actor["name"], *actor["aliases"]]
@@ -67,7 +64,7 @@ def actors():
 @bp.get("/api/actors/<path:name>")
 def actor(name: str):
     """One actor with its years and co-occurring actors."""
-    found = get_generation().find_actor(name)
+    found = get_engine().actor(name)
     if found is None:
         raise ApiError("not_found", f"no actor {name!r}; /api/actors lists them", 404)
     return json_response(found)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Flask, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from search.engines.whoosh.generation import IndexMissing
-from search.engines.whoosh.query import BadParameter
+from search.engine import EngineUnavailable
+from search.request import BadParameter
 
 from .responses import json_response
 
@@ -43,8 +43,8 @@ def init_app(app: Flask) -> None:
     def handle_bad_parameter(error: BadParameter):
         return _respond("bad_parameter", str(error), 400)
 
-    @app.errorhandler(IndexMissing)
-    def handle_index_missing(error: IndexMissing):
+    @app.errorhandler(EngineUnavailable)
+    def handle_unavailable(error: EngineUnavailable):
         return _respond("unavailable", str(error), 503)
 
     @app.errorhandler(HTTPException)

@@ -1,10 +1,13 @@
-"""The OpenAPI 3 description of the JSON API, written out by hand from CONTRACT.md."""
+"""The OpenAPI 3 description of the JSON API: written out from CONTRACT.md, with the facet
+parameters derived from search/facets.py and the limits from search/request.py."""
 from __future__ import annotations
 
 import copy
 
-from search.engines.whoosh.query import MAX_FILTER_VALUES, MAX_PER_PAGE, MAX_QUERY_LENGTH, MAX_RESULT_WINDOW, SORTS
+from search.facets import FACETS, Facet
 from search.records import ACTOR_TYPES, PARAGRAPH_KINDS
+from search.request import (MAX_FILTER_VALUES, MAX_PER_PAGE, MAX_QUERY_LENGTH, MAX_RESULT_WINDOW,
+                            MODES, SORTS)
 
 
 def _repeatable(name: str, description: str, item: dict) -> dict:
@@ -23,7 +26,16 @@ def _ok(schema: dict) -> dict:
 
 
 _NULLABLE_STRING = {"type": "string", "nullable": True}
-_NAME_ITEM = {"type": "string", "minLength": 1}
+
+
+def _facet_item(facet: Facet) -> dict:
+    """One value of a facet's parameter: parse_request checks a closed set (kind) and years."""
+    if facet.value_type is int:
+        return {"type": "integer", "minimum": 1000, "maximum": 9999}
+    if facet.values:
+        return {"type": "string", "enum": list(facet.values)}
+    return {"type": "string", "minLength": 1}
+
 
 SCHEMAS = {
     "Error": {"type": "object", "required": ["error"], "properties": {"error": {
@@ -48,7 +60,9 @@ SCHEMAS = {
                 "actors": {"type": "array", "items": {"$ref": "#/components/schemas/ActorRef"}},
                 "places": {"type": "array", "items": {"type": "string"}},
                 "score": {"type": "number", "nullable": True},
-                "url": {"type": "string"}}},
+                "url": {"type": "string"},
+                "matched_by": {"type": "array", "description": "hybrid mode: how the hit was found",
+                               "items": {"type": "string", "enum": ["words", "meaning"]}}}},
     "FacetValue": {"type": "object", "required": ["value", "count", "selected"], "properties": {
         "value": {"oneOf": [{"type": "string"}, {"type": "integer"}]},
         "type": {"type": "string"}, "count": {"type": "integer", "minimum": 0},
@@ -64,7 +78,13 @@ SCHEMAS = {
                          "facets": {"type": "object", "additionalProperties": {
                              "type": "array", "items": {"$ref": "#/components/schemas/FacetValue"}}},
                          "suggestion": _NULLABLE_STRING, "notice": _NULLABLE_STRING,
-                         "parsed_query": {"type": "string"}}},
+                         "interpretation": {"type": "array", "items": {
+                             "type": "object", "required": ["words", "facet", "value"],
+                             "properties": {"words": {"type": "string"}, "facet": {"type": "string"},
+                                            "value": {"oneOf": [{"type": "string"},
+                                                                {"type": "integer"}]}}}},
+                         "parsed_query": {"type": "string"},
+                         "mode": {"type": "string", "enum": list(MODES)}}},
     "DocumentSummary": {"type": "object", "required": ["id", "title", "publication", "date", "author",
                                                        "source_url", "paragraphs"],
                         "properties": {"id": {"type": "string"}, "title": _NULLABLE_STRING,
@@ -104,17 +124,15 @@ SCHEMAS = {
 SEARCH_PARAMETERS = [
     {"name": "q", "in": "query", "required": False, "description": "query text; empty = every paragraph",
      "schema": {"type": "string", "maxLength": MAX_QUERY_LENGTH}},
-    _repeatable("actor", "canonical actor names; a paragraph must name all", _NAME_ITEM),
-    _repeatable("place", "places; a paragraph must name all", _NAME_ITEM),
-    _repeatable("year", "years; any of them", {"type": "integer", "minimum": 1000, "maximum": 9999}),
-    _repeatable("publication", "publications; any of them", _NAME_ITEM),
-    # parse_request does not check kinds (an unknown one matches nothing), so no enum here
-    _repeatable("kind", "paragraph kinds; any of them", {"type": "string", "enum": list(PARAGRAPH_KINDS)}),
+    *(_repeatable(facet.name, facet.description, _facet_item(facet)) for facet in FACETS),
     {"name": "date_from", "in": "query", "required": False, "schema": {"type": "string", "format": "date"},
      "description": "ISO date, inclusive; empty = no bound"},
     {"name": "date_to", "in": "query", "required": False, "schema": {"type": "string", "format": "date"},
      "description": "ISO date, inclusive; empty = no bound"},
     {"name": "sort", "in": "query", "required": False, "schema": {"type": "string", "enum": list(SORTS)}},
+    {"name": "mode", "in": "query", "required": False, "schema": {"type": "string", "enum": list(MODES)},
+     "description": "lexical (default) or hybrid: words and meaning; hybrid needs the `semantic` "
+                    "extra, else a 400 that says how to install it"},
     {"name": "page", "in": "query", "required": False,
      "schema": {"type": "integer", "minimum": 1, "maximum": MAX_RESULT_WINDOW}},
     {"name": "per_page", "in": "query", "required": False,

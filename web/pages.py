@@ -13,19 +13,18 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 
-from search.engines.whoosh.columns import FACET_NAMES
-from search.engines.whoosh.highlight import highlight, matched_terms
-from search.engines.whoosh.query import BadParameter, SearchRequest, build_query, parse_request
-from search.engines.whoosh.searcher import SearchResult, run_search
+from markupsafe import escape
+
+from search.facets import FACET_BY_NAME, FACET_NAMES
+from search.request import BadParameter, SearchRequest, parse_request
+from search.results import SearchResult
 from search.text import fold_accents
 
-from .index_handle import get_generation
+from .engine_handle import get_engine
 from .timeline import build_timeline
 
 bp = Blueprint("pages", __name__)
 
-FACET_LABELS = {"actor": "People & organisations", "place": "Places", "year": "Years",
-                "publication": "Publications", "kind": "Kind of paragraph"}
 ACTOR_GROUPS = (("person", "People"), ("org", "Organisations"))
 FACET_SHOWN = 8          # values listed before "show more" (per group for actors)
 BLANK_DOCUMENTS = 12     # documents listed on the blank search page
@@ -40,14 +39,14 @@ def search_url(search_request: SearchRequest, **changes: object) -> str:
 
 def toggle_url(search_request: SearchRequest, facet: str, value: object) -> str:
     """The URL that adds ``value`` to facet ``facet``, or removes it when already selected."""
-    current = list(search_request.selections()[facet])
+    current = list(search_request.selected(facet))
     values = [v for v in current if v != value] if value in current else current + [value]
     return search_url(search_request, **{facet: [str(v) for v in values]})
 
 
 def year_url(search_request: SearchRequest, year: int) -> str:
     """A timeline bar's link: only that year (or no year filter when it is the only one)."""
-    if tuple(search_request.years) == (year,):
+    if search_request.selected("year") == (year,):
         return search_url(search_request, year=[])
     return search_url(search_request, year=[str(year)])
 
@@ -109,7 +108,7 @@ def facet_views(result: SearchResult, more: set[str], actor_q: str) -> list[dict
         if not shown_groups and not (name == "actor" and needle):
             continue
         views.append({
-            "name": name, "label": FACET_LABELS[name], "groups": shown_groups, "hidden": hidden,
+            "name": name, "label": FACET_BY_NAME[name].label, "groups": shown_groups, "hidden": hidden,
             "more_url": _state_url(request_obj, more | {name}, actor_q) if hidden else None,
             "less_url": (_state_url(request_obj, more - {name}, actor_q)
                          if name in more and any(len(g["values"]) > FACET_SHOWN for g in shown_groups)
@@ -138,13 +137,13 @@ def _is_blank(search_request: SearchRequest) -> bool:
     return search_request.to_params() == {}
 
 
-def _like_target(generation, search_request: SearchRequest) -> dict | None:
+def _like_target(engine, search_request: SearchRequest) -> dict | None:
     """The paragraph a "more like this" search starts from (when the searcher knows ``like``)."""
     like = search_request.like
     if not like:
         return None
     doc_id, _, position = str(like).rpartition("-p")
-    doc = generation.documents.get(doc_id)
+    doc = next((d for d in engine.documents() if d["id"] == doc_id), None)
     return {"id": like, "doc_id": doc_id, "position": int(position) if position.isdigit() else None,
             "title": (doc or {}).get("title") or doc_id}
 
@@ -159,15 +158,16 @@ def search():
     except BadParameter as error:
         return render_template("search.html", request_obj=SearchRequest(q=request.args.get("q", "")[:1000]),
                                result=None, error=str(error)), 400
-    generation = get_generation()
-    result = run_search(generation, search_request)
+    engine = get_engine()
+    result = engine.search(search_request)
     timeline = build_timeline({v.value: v.count for v in result.facets["year"]},
-                              lambda year: year_url(search_request, year), frozenset(search_request.years))
+                              lambda year: year_url(search_request, year),
+                              frozenset(search_request.selected("year")))
     blank = _is_blank(search_request)
     documents = actors = []
     if blank:
-        documents = sorted(generation.documents.values(), key=lambda d: d.get("date") or "", reverse=True)
-        actors = list(generation.actors.values())[:BLANK_ACTORS]
+        documents = sorted(engine.documents(), key=lambda d: d.get("date") or "", reverse=True)
+        actors = engine.actors()[:BLANK_ACTORS]
     return render_template(
         "search.html", request_obj=search_request, result=result, error=None, blank=blank,
         facets=facet_views(result, more, actor_q), actor_q=actor_q,
@@ -175,31 +175,26 @@ def search():
         actor_filter_fields=hidden_fields(search_request, page=None), more=sorted(more),
         search_keep_fields=hidden_fields(search_request, q=None, page=None, like=None),
         timeline=timeline, documents=documents[:BLANK_DOCUMENTS], document_count=len(documents),
-        top_actors=actors, like=_like_target(generation, search_request),
+        top_actors=actors, like=_like_target(engine, search_request),
         max_export=current_app.config["MAX_EXPORT_ROWS"])
 
 
 @bp.get("/documents/<doc_id>")
 def document(doc_id: str):
     """One article, a numbered element per paragraph; words of ``q`` highlighted if given."""
-    generation = get_generation()
-    doc = generation.documents.get(doc_id)
+    q = request.args.get("q", "")[:1000]
+    doc = get_engine().document(doc_id, q)
     if doc is None:
         abort(404, description=f"No document {doc_id!r}.")
-    q = request.args.get("q", "")[:1000]
-    terms = {}
-    if q.strip():
-        with generation.index.searcher() as searcher:
-            terms = matched_terms(build_query(q).query, searcher.reader())
-    paragraphs = [{**p, "html": highlight(p["text"], terms)} for p in generation.paragraphs(doc_id)]
+    paragraphs = [{**p, "html": p.get("highlight") or escape(p["text"])} for p in doc["paragraphs"]]
     return render_template("document.html", doc=doc, paragraphs=paragraphs, q=q)
 
 
 @bp.get("/actors/<path:name>")
 def actor(name: str):
     """An actor: type, aliases, counts, years, co-occurring actors, and paragraphs naming it."""
-    generation = get_generation()
-    found = generation.find_actor(name)
+    engine = get_engine()
+    found = engine.actor(name)
     if found is None:
         abort(404, description=f"No actor {name!r}.")
     filter_key = _filter_key(found)
@@ -208,7 +203,7 @@ def actor(name: str):
                               "sort": ["newest"]})
     except BadParameter as error:
         abort(400, description=str(error))
-    result = run_search(generation, page)
+    result = engine.search(page)
     co_actors = [{**other, "both_url": _both_url(found, other)} for other in found["co_actors"]]
     timeline = build_timeline({y["value"]: y["count"] for y in found["years"]},
                               lambda year: url_for("pages.search", year=year, **{filter_key: found["name"]}))

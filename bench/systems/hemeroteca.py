@@ -8,7 +8,7 @@ from pathlib import Path
 from search.config import Settings
 from search.engines.whoosh.generation import Generation, open_current
 from search.engines.whoosh.indexer import build_index
-from search.engines.whoosh.query import parse_request
+from search.request import parse_request
 from search.engines.whoosh.searcher import run_search
 
 from .paragraphs import NAMES_FILE

@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from search.actors.candidates import find_candidates
-from search.actors.gazetteer import ACTOR_DICTIONARY, Gazetteer, fold, load_gazetteer
+from search.actors.gazetteer import Gazetteer, fold, load_gazetteer
+from search.seeds import ACTORS_FILE
 from search.actors.names import mask_credits, tokenize
 from search.records import ActorMention, Document
 from search.actors.corpus import merge_adjacent, unify_corpus
@@ -29,7 +30,7 @@ class ActorExtractor:
     @classmethod
     def from_seeds(cls, seeds_dir: Path | None = None) -> ActorExtractor:
         """Shipped gazetteer, plus ``seeds_dir/actors.toml`` when there is one."""
-        path = Path(seeds_dir) / ACTOR_DICTIONARY if seeds_dir is not None else None
+        path = Path(seeds_dir) / ACTORS_FILE if seeds_dir is not None else None
         return cls(load_gazetteer(path))
 
     def extract_document(self, document: Document) -> dict[str, tuple[ActorMention, ...]]:

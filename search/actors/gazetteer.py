@@ -17,7 +17,7 @@ from pathlib import Path
 from search.text import fold_accents
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-ACTOR_DICTIONARY = "actors.toml"
+
 
 # The same word shapes the extractor tokenises with, so an alias and a text split alike.
 _KEY_TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|[\w]+(?:[-'’.][\w]+)*", re.UNICODE)

@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from search.engines.whoosh.query import SearchRequest
+from search.request import SearchRequest
 
 from .conftest import PHONE, screenshot
 

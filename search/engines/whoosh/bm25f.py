@@ -25,21 +25,7 @@ from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
 from search.engines.whoosh.matching import Postings
-
-# BM25 parameters (Robertson & Zaragoza, "The Probabilistic Relevance Framework: BM25 and
-# Beyond", 2009). Paragraphs are short and of similar length, so full length normalisation
-# (Whoosh's default B=0.75) over-rewards one-line paragraphs that mention a name once
-# ("Who in Guaido's orbit…") against the paragraph that is about that person; B=0.5 halves
-# that bias. K1=1.2 is the usual saturation: a fourth "Guaidó" adds less than the second.
-BM25_B = 0.5
-BM25_K1 = 1.2
-
-# A pull-quote repeats a sentence of a body paragraph of the same article: both match the same
-# words, and the shorter pull-quote wins on length normalisation although the body paragraph
-# is the one with the context (and the one a reader should land on). A caption describes a
-# photograph, rarely what the article says about the query. Both still rank, only lower: a
-# query that only a caption answers still finds it first.
-KIND_FACTORS = {"pullquote": 0.5, "caption": 0.8}
+from search.ranking import BM25_B, BM25_K1, KIND_FACTORS
 
 # The proximity bonus needs word positions, read per document: it re-ranks the best
 # RERANK_AT_LEAST paragraphs by the other evidence (or twice the requested page's end, if

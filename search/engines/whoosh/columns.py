@@ -1,7 +1,7 @@
 """Facet columns: per index generation, each paragraph's facet values as numpy arrays.
 
 Parts: ``FacetColumn`` (one facet: its values, and which documents carry each), ``FacetColumns``
-(all facets of one generation, plus the date and ordering columns), ``count_values`` (counts
+(all facets of one generation, one column per facet of search/facets.py, plus the date and ordering columns), ``count_values`` (counts
 over a boolean mask of matched documents).
 
 Whoosh's own ``groupedby`` rebuilds its per-document value lists on every search (measured in
@@ -17,12 +17,9 @@ from pathlib import Path
 
 import numpy as np
 
+from search.facets import FACETS
 from search.records import FacetValue
 
-FACET_NAMES = ("actor", "place", "year", "publication", "kind")
-# Pull-quotes repeat a sentence of a body paragraph: counting their actors and places again would
-# count one mention twice, so the name facets (and name filters) skip them.
-NAME_FACETS_SKIP_KINDS = frozenset({"pullquote"})
 COLUMNS_FILE = "columns.json"
 _ARRAYS = ("date_start", "date_end", "date_sort", "newest_rank", "archive_rank")
 
@@ -92,24 +89,8 @@ class FacetColumns:
     @classmethod
     def from_stored(cls, stored: Sequence[dict]) -> FacetColumns:
         """Build from the stored fields of every document, ``stored[docnum]``."""
-        def names(row: dict, key: str) -> list[tuple[str, str | None]]:
-            if row.get("kind") in NAME_FACETS_SKIP_KINDS:
-                return []
-            if key == "actor":
-                return [(name, actor_type) for name, actor_type in row.get("actors") or []]
-            return [(name, None) for name in row.get("places") or []]
-
-        def single(row: dict, key: str) -> list[tuple[object, None]]:
-            value = row.get(key)
-            return [] if value in (None, "") else [(value, None)]
-
-        columns = {
-            "actor": FacetColumn.from_rows([names(row, "actor") for row in stored]),
-            "place": FacetColumn.from_rows([names(row, "place") for row in stored]),
-            "year": FacetColumn.from_rows([single(row, "year") for row in stored]),
-            "publication": FacetColumn.from_rows([single(row, "publication") for row in stored]),
-            "kind": FacetColumn.from_rows([single(row, "kind") for row in stored]),
-        }
+        columns = {facet.name: FacetColumn.from_rows([facet.source(row) for row in stored])
+                   for facet in FACETS}
         spans = [date_span(row.get("date")) for row in stored]
         date_start = np.asarray([start for start, _ in spans], dtype=np.int64)
         date_end = np.asarray([end for _, end in spans], dtype=np.int64)

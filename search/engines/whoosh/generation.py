@@ -17,13 +17,14 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import Index
 
 from search.directory import paragraph_entry
+from search.engine import EngineUnavailable
 from search.engines.whoosh.columns import FacetColumns
 from search.engines.whoosh.layout import BUILD_FILE, COLUMNS_DIR, DIRECTORY_FILE, current_generation, version_mismatch
 from search.engines.whoosh.bm25f import CorpusStats
 from search.text import fold_accents
 
 
-class IndexMissing(RuntimeError):
+class IndexMissing(EngineUnavailable):
     """There is no usable index in the index folder."""
 
 

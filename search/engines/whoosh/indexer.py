@@ -1,132 +1,90 @@
-"""Build an index generation from the seeds and switch ``current`` to it atomically.
+"""Write an index generation from a ChangeSet and switch ``current`` to it atomically.
 
-Parts: ``build_index`` (ingest → actors → Whoosh documents + directory → swap),
-``BuildReport``, ``IndexBusy``, ``build_lock``. The folder's layout is layout.py.
+Parts: ``build_index`` (seeds → search/changes.py's ChangeSet → ``write_generation``),
+``write_generation`` (Whoosh documents + directory + facet columns → swap), ``build_lock``.
+The folder's layout is layout.py.
 """
 from __future__ import annotations
 
 import fcntl
 import json
-import multiprocessing
 import os
 import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from search.actors.extractor import ActorExtractor
+from search.changes import BuildReport, ChangeSet, plan_changes
 from search.config import Settings
-from search.directory import document_entry, paragraph_names, summarise_actors
+from search.directory import paragraph_row
+from search.engine import IndexBusy
 from search.engines.whoosh.columns import FacetColumns
-from search.ingest.articles import ingest_seeds
-from search.engines.whoosh.layout import (BUILD_FILE, COLUMNS_DIR, CURRENT, DIRECTORY_FILE, LOCK_FILE, current_generation,
-                     seeds_fingerprint)
-from search.records import ActorMention, Document, SkippedFile
+from search.engines.whoosh.layout import (BUILD_FILE, COLUMNS_DIR, CURRENT, DIRECTORY_FILE, LOCK_FILE,
+                                          current_generation, read_seed_state)
 from search.engines.whoosh.schema import SCHEMA_VERSION, build_schema
+from search.records import ActorMention, Document
 
 PARALLEL_FROM = 5000  # paragraphs: a build this big writes with two processes
+# What the facet columns read of a paragraph's row (FacetColumns.from_stored).
+COLUMN_KEYS = ("id", "doc_id", "position", "kind", "publication", "date", "year", "actors", "places")
 
 
-class IndexBusy(RuntimeError):
-    """Another build holds the lock on this index folder."""
-
-
-@dataclass(slots=True)
-class BuildReport:
-    """What a build did: counts, time, and the files it skipped (with reasons)."""
-
-    generation: Path
-    documents: int
-    paragraphs: int
-    actors: int
-    seconds: float
-    skipped: list[SkippedFile] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-
-def build_index(settings: Settings,
-                progress: Callable[..., None] | None = None) -> BuildReport:
-    """Ingest the seeds, extract actors, write a new generation and make it current.
-
-    ``progress(done, total, stage=…)`` is called as paragraphs go through a stage ("actors"
-    on large corpora, then "indexing").
+def build_index(settings: Settings, progress: Callable[..., None] | None = None,
+                full: bool = False) -> BuildReport:
+    """Bring the index in ``settings.index_dir`` up to date with ``settings.seeds_dir``:
+    ingest, extract actors (search/changes.py), then write a generation (``write_generation``).
 
     A malformed catalog raises before the index folder is touched; unreadable files are
     reported in ``BuildReport.skipped`` and the rest is indexed.
     """
+    changes = plan_changes(settings.seeds_dir, read_seed_state(settings.index_dir), full=full,
+                           progress=progress)
+    return write_generation(settings.index_dir, changes, progress)
+
+
+def write_generation(index_dir: Path, changes: ChangeSet,
+                     progress: Callable[..., None] | None = None) -> BuildReport:
+    """Write ``changes`` as a new generation and make it current, atomically.
+
+    ``progress(done, total, stage=…)`` is called as paragraphs are written.
+
+    :raises IndexBusy: another build holds the lock.
+    """
     started = time.perf_counter()
-    ingested = ingest_seeds(settings.seeds_dir)
-    extractor = ActorExtractor.from_seeds(settings.seeds_dir)
-    # Whole corpus at once: one spelling per person across articles, acronyms joined to an
-    # expansion seen in another article.
-    mentions: dict[str, tuple[ActorMention, ...]] = extract_corpus(extractor, ingested.documents,
-                                                                   progress)
-    settings.index_dir.mkdir(parents=True, exist_ok=True)
-    with build_lock(settings.index_dir):
-        generation = _new_generation_path(settings.index_dir)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with build_lock(index_dir):
+        generation = _new_generation_path(index_dir)
         building = generation.with_name("." + generation.name + ".building")
         building.mkdir()
         try:
-            _write_whoosh(building, ingested.documents, mentions, progress)
-            directory = {
-                "documents": [document_entry(d) for d in ingested.documents],
-                "actors": summarise_actors(ingested.documents, mentions),
-            }
-            _write_json(building / DIRECTORY_FILE, directory)
+            _write_whoosh(building, changes.documents, changes.mentions, progress)
+            _write_json(building / DIRECTORY_FILE, changes.directory)
             _write_json(building / BUILD_FILE, {
                 "schema_version": SCHEMA_VERSION,
                 "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                "seeds_dir": str(settings.seeds_dir),
-                "seeds": seeds_fingerprint(settings.seeds_dir),
-                "skipped": [[s.file, s.reason] for s in ingested.skipped],
+                "seeds": changes.seeds.to_json(),
+                "skipped": [[s.file, s.reason] for s in changes.skipped],
             })
             os.rename(building, generation)
         except BaseException:
             shutil.rmtree(building, ignore_errors=True)
             raise
-        previous = current_generation(settings.index_dir)
-        _switch_current(settings.index_dir, generation)
-        _remove_old_generations(settings.index_dir, keep={generation, previous})
-    paragraphs = sum(len(d.paragraphs) for d in ingested.documents)
-    return BuildReport(generation, len(ingested.documents), paragraphs, len(directory["actors"]),
-                       time.perf_counter() - started, list(ingested.skipped), list(ingested.notes))
-
-
-def extract_corpus(extractor: ActorExtractor, documents: list[Document],
-                   progress: Callable[..., None] | None = None) -> dict[str, tuple[ActorMention, ...]]:
-    """``extractor.extract_corpus(documents)``, with the per-document part on two processes
-    for a large corpus (documents are extracted independently; only the final unification
-    looks across them). It is half of a build's time at 100k paragraphs (bench/NOTES.md)."""
-    total = sum(len(d.paragraphs) for d in documents)
-    if total < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
-        return extractor.extract_corpus(documents)
-    global _POOL_JOB
-    _POOL_JOB = (extractor, documents)  # inherited by the forked workers, not pickled
-    mentions: dict[str, tuple[ActorMention, ...]] = {}
-    done = 0
-    try:
-        with multiprocessing.get_context("fork").Pool(2) as pool:
-            for result in pool.imap(_extract_one, range(len(documents)), chunksize=16):
-                mentions.update(result)
-                done += len(result)
-                if progress is not None:
-                    progress(done, total, stage="actors")
-    finally:
-        _POOL_JOB = None
-    return extractor.unify(mentions)
-
-
-_POOL_JOB: tuple[ActorExtractor, list[Document]] | None = None
-
-
-def _extract_one(n: int) -> dict[str, tuple[ActorMention, ...]]:
-    extractor, documents = _POOL_JOB
-    return extractor.extract_document(documents[n])
+        previous = current_generation(index_dir)
+        _switch_current(index_dir, generation)
+        _remove_old_generations(index_dir, keep={generation, previous})
+    paragraphs = sum(len(d.paragraphs) for d in changes.documents)
+    return BuildReport(documents=len(changes.documents), paragraphs=paragraphs,
+                       actors=len(changes.directory["actors"]),
+                       seconds=changes.seconds + time.perf_counter() - started,
+                       added=len(changes.added), changed=len(changes.changed),
+                       removed=len(changes.removed),
+                       unchanged=len(changes.documents) - len(changes.added) - len(changes.changed),
+                       skipped=list(changes.skipped), notes=list(changes.notes),
+                       location=str(generation))
 
 
 def _write_whoosh(folder: Path, documents: list[Document],
@@ -145,18 +103,13 @@ def _write_whoosh(folder: Path, documents: list[Document],
     with ix.writer(limitmb=256, **parallel) as writer:
         for document in documents:
             for paragraph in document.paragraphs:
-                found = mentions.get(paragraph.id, ())
-                actors, places = paragraph_names(found)
-                row = {"id": paragraph.id, "doc_id": document.doc_id, "position": paragraph.position,
-                       "kind": paragraph.kind, "publication": document.publication or "",
-                       "date": document.date or "", "year": document.year,
-                       "actors": [[a["name"], a["type"]] for a in actors], "places": places}
-                rows[paragraph.id] = row
+                row = paragraph_row(document, paragraph, mentions.get(paragraph.id, ()))
+                # the facet columns need the metadata, not the text: keep memory flat
+                rows[paragraph.id] = {key: row[key] for key in COLUMN_KEYS}
                 writer.add_document(
-                    **row, section=paragraph.section, title=document.title or "",
-                    text=paragraph.text, text_exact=paragraph.text,
-                    actor=" | ".join(a["name"] for a in actors), place=" | ".join(places),
-                    mentions=[[m.start, m.end, m.name, m.type] for m in found])
+                    **row, text_exact=paragraph.text,
+                    actor=" | ".join(name for name, _ in row["actors"]),
+                    place=" | ".join(row["places"]))
                 done += 1
                 if progress is not None:
                     progress(done, total)

@@ -1,7 +1,7 @@
 """The index folder's layout: file names, the ``current`` generation, and whether it is stale.
 
-Parts: the names (``CURRENT``, ``BUILD_FILE``…), ``current_generation``, ``seeds_fingerprint``,
-``stale_reason``, ``version_mismatch``. A server needs these without the build's imports (NLTK and the actor
+Parts: the names (``CURRENT``, ``BUILD_FILE``…), ``current_generation``, ``read_build``,
+``read_seed_state``, ``stale_reason``, ``version_mismatch``. A server needs these without the build's imports (NLTK and the actor
 pipeline: 80 MB and most of a second), so they live apart from indexer.py.
 
 Layout of the index folder::
@@ -20,7 +20,7 @@ import json
 import os
 from pathlib import Path
 
-from search.config import Settings
+from search.seeds import SeedState
 from search.engines.whoosh.schema import SCHEMA_VERSION
 
 CURRENT = "current"
@@ -28,17 +28,6 @@ DIRECTORY_FILE = "directory.json"
 BUILD_FILE = "build.json"
 LOCK_FILE = ".build.lock"
 COLUMNS_DIR = "columns"
-SEED_SUFFIXES = (".txt", ".md", ".toml")
-
-
-def seeds_fingerprint(seeds_dir: Path) -> list[list]:
-    """Name, size and modification time of every seed file: what a rebuild depends on."""
-    if not seeds_dir.is_dir():
-        return []
-    return [[path.name, stat.st_size, stat.st_mtime_ns]
-            for path in sorted(seeds_dir.iterdir())
-            if path.is_file() and path.suffix in SEED_SUFFIXES and not path.name.startswith(".")
-            for stat in (path.stat(),)]
 
 
 def current_generation(index_dir: Path) -> Path | None:
@@ -48,20 +37,38 @@ def current_generation(index_dir: Path) -> Path | None:
     return target if link.exists() and (target / BUILD_FILE).exists() else None
 
 
-def stale_reason(settings: Settings) -> str | None:
-    """Why the index must be (re)built for these seeds, or None when it is up to date."""
-    generation = current_generation(settings.index_dir)
+def read_build(index_dir: Path) -> dict | None:
+    """The current generation's build.json, or None when there is none or it cannot be read."""
+    generation = current_generation(index_dir)
     if generation is None:
-        return f"no index in {settings.index_dir}"
+        return None
     try:
-        build = json.loads((generation / BUILD_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:  # damaged by a crash or by hand: rebuild it
-        return f"the index in {settings.index_dir} cannot be read ({error})"
+        return json.loads((generation / BUILD_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def read_seed_state(index_dir: Path) -> SeedState | None:
+    """What the current generation was built from, or None (no index, or one to rebuild)."""
+    build = read_build(index_dir)
+    if build is None or version_mismatch(build) or not isinstance(build.get("seeds"), dict):
+        return None
+    return SeedState.from_json(build["seeds"])
+
+
+def stale_reason(index_dir: Path, seeds: SeedState) -> str | None:
+    """Why the index must be (re)built to hold ``seeds``, or None when it is up to date."""
+    generation = current_generation(index_dir)
+    if generation is None:
+        return f"no index yet in {index_dir}"
+    build = read_build(index_dir)
+    if build is None:  # damaged by a crash or by hand: rebuild it
+        return f"the index in {index_dir} cannot be read"
     mismatch = version_mismatch(build)
     if mismatch:
         return mismatch
-    if build.get("seeds") != seeds_fingerprint(settings.seeds_dir):
-        return f"the seeds in {settings.seeds_dir} changed since the index was built"
+    if read_seed_state(index_dir) != seeds:
+        return "the seeds changed since the index was built"
     return None
 
 

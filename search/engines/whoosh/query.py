@@ -1,170 +1,25 @@
-"""From request parameters to a validated SearchRequest, and from query text to a Whoosh query.
+"""From query text to a Whoosh query.
 
-Parts: ``SearchRequest`` (what a search asks for), ``parse_request`` (raw parameters → request;
-raises ``BadParameter``), ``ParsedQuery`` and ``build_query`` (query text → Whoosh query, with a
-notice when the text had to be repaired), ``query_words`` (the plain words of a query).
+Parts: ``ParsedQuery`` and ``build_query`` (query text → Whoosh query, with a notice when the
+text had to be repaired), ``query_words`` (the plain words of a query).
 
-Pure: no Flask, no open index. Views and the CLI hand over plain values.
+Pure: no Flask, no open index.
 """
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 
 from whoosh import query as wq
 from whoosh.qparser import (BoostPlugin, FieldsPlugin, FuzzyTermPlugin, GroupPlugin, MultifieldParser,
                             OperatorsPlugin, OrGroup, PhrasePlugin, PlusMinusPlugin, RangePlugin,
                             SingleQuotePlugin, WildcardPlugin, syntax)
 
-from search.records import PARAGRAPH_KINDS
-from search.engines.whoosh.schema import (PROXIMITY_BOOST, PROXIMITY_SLOP, QUERY_FIELDS, RANKING_FIELDS, USER_FIELDS,
-                     YEAR_BOOST, build_schema, text_analyzer)
+
+from search.engines.whoosh.schema import build_schema, text_analyzer
+from search.ranking import (PROXIMITY_BOOST, PROXIMITY_SLOP, QUERY_FIELDS, RANKING_FIELDS, USER_FIELDS,
+                            YEAR_BOOST)
 from search.text import iter_words
-
-SORTS = ("relevance", "newest", "oldest")
-MAX_QUERY_LENGTH = 1000
-MAX_PER_PAGE = 100
-MAX_FILTER_VALUES = 20
-MAX_RESULT_WINDOW = 10_000  # page * per_page: deep paging is what exports are for
-# Paragraph ids are short tokens (letters, digits, "-", "_", ":", "."); anything else is a typo.
-_PARAGRAPH_ID = re.compile(r"[\w.:-]{1,200}")
-
-
-class BadParameter(ValueError):
-    """A request parameter is missing its value, malformed or out of range."""
-
-    def __init__(self, name: str, message: str):
-        super().__init__(f"{name}: {message}")
-        self.name = name
-
-
-@dataclass(frozen=True, slots=True)
-class SearchRequest:
-    """A validated search. Lists are filters: actors/places all-of, the others any-of."""
-
-    q: str = ""
-    actors: tuple[str, ...] = ()
-    places: tuple[str, ...] = ()
-    years: tuple[int, ...] = ()
-    publications: tuple[str, ...] = ()
-    kinds: tuple[str, ...] = ()
-    date_from: date | None = None
-    date_to: date | None = None
-    sort: str = "relevance"
-    page: int = 1
-    per_page: int = 10
-    like: str | None = None  # a paragraph id: rank paragraphs similar to it (more like this)
-
-    def selections(self) -> dict[str, tuple]:
-        """Selected values by facet name."""
-        return {"actor": self.actors, "place": self.places, "year": self.years,
-                "publication": self.publications, "kind": self.kinds}
-
-    def to_params(self, **changes: object) -> dict[str, object]:
-        """The request as URL parameters (lists for repeatable ones), with ``changes`` applied.
-
-        Used to build links: the pages' facet and pagination links, the API's own examples.
-        """
-        params: dict[str, object] = {
-            "q": self.q, "actor": list(self.actors), "place": list(self.places),
-            "year": [str(y) for y in self.years], "publication": list(self.publications),
-            "kind": list(self.kinds),
-            "date_from": self.date_from.isoformat() if self.date_from else None,
-            "date_to": self.date_to.isoformat() if self.date_to else None,
-            "sort": None if self.sort == "relevance" else self.sort,
-            "page": None if self.page == 1 else self.page,
-            "per_page": None if self.per_page == 10 else self.per_page,
-            "like": self.like,
-        }
-        params.update(changes)
-        return {key: value for key, value in params.items() if value not in (None, "", [])}
-
-
-def parse_request(params: Mapping[str, Sequence[str]]) -> SearchRequest:
-    """Validate raw parameters (each name → its list of values) into a SearchRequest."""
-    q = _single(params, "q") or ""
-    if len(q) > MAX_QUERY_LENGTH:
-        raise BadParameter("q", f"the query is {len(q)} characters long; the limit is {MAX_QUERY_LENGTH}")
-    per_page = _integer(params, "per_page", default=10, low=1, high=MAX_PER_PAGE)
-    page = _integer(params, "page", default=1, low=1, high=MAX_RESULT_WINDOW)
-    if page * per_page > MAX_RESULT_WINDOW:
-        raise BadParameter("page", f"page × per_page may be at most {MAX_RESULT_WINDOW}; "
-                                   "narrow the search or use the export")
-    sort = _single(params, "sort") or "relevance"
-    if sort not in SORTS:
-        raise BadParameter("sort", f"unknown sort {sort!r}; choose from {', '.join(SORTS)}")
-    date_from = _date(params, "date_from")
-    date_to = _date(params, "date_to")
-    if date_from and date_to and date_from > date_to:
-        raise BadParameter("date_from", "date_from is after date_to")
-    years = tuple(_year(value) for value in _values(params, "year"))
-    like = (_single(params, "like") or "").strip() or None
-    if like is not None and not _PARAGRAPH_ID.fullmatch(like):
-        raise BadParameter("like", f"{like[:80]!r} is not a paragraph id (the `id` of a hit)")
-    return SearchRequest(
-        q=q.strip(), actors=_names(params, "actor"), places=_names(params, "place"),
-        years=years, publications=_names(params, "publication"), kinds=_kinds(params),
-        date_from=date_from, date_to=date_to, sort=sort, page=page, per_page=per_page,
-        like=like)
-
-
-def _values(params: Mapping[str, Sequence[str]], name: str) -> list[str]:
-    given = params.get(name, [])
-    # Counted before empty values are dropped, so the bound holds for any request.
-    if len(given) > MAX_FILTER_VALUES:
-        raise BadParameter(name, f"at most {MAX_FILTER_VALUES} values, got {len(given)}")
-    return [str(v).strip() for v in given if v is not None and str(v).strip() != ""]
-
-
-def _kinds(params: Mapping[str, Sequence[str]]) -> tuple[str, ...]:
-    kinds = _names(params, "kind")
-    for kind in kinds:
-        if kind not in PARAGRAPH_KINDS:
-            raise BadParameter("kind", f"unknown kind {kind!r}; choose from {', '.join(PARAGRAPH_KINDS)}")
-    return kinds
-
-
-def _names(params: Mapping[str, Sequence[str]], name: str) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(_values(params, name)))
-
-
-def _single(params: Mapping[str, Sequence[str]], name: str) -> str | None:
-    values = params.get(name) or []
-    if len(values) > 1:
-        raise BadParameter(name, "give it once")
-    return str(values[0]) if values else None
-
-
-def _integer(params: Mapping[str, Sequence[str]], name: str, default: int, low: int, high: int) -> int:
-    raw = _single(params, name)
-    if raw is None or raw.strip() == "":
-        return default
-    # ASCII digits only: int() would also take "１０", "1_0" and surrounding spaces.
-    if not re.fullmatch(r"-?[0-9]+", raw):
-        raise BadParameter(name, f"{raw!r} is not a whole number")
-    value = int(raw)
-    if not low <= value <= high:
-        raise BadParameter(name, f"must be between {low} and {high}, got {value}")
-    return value
-
-
-def _year(raw: str) -> int:
-    if not re.fullmatch(r"[0-9]{4}", raw):
-        raise BadParameter("year", f"{raw!r} is not a year (YYYY)")
-    return int(raw)
-
-
-def _date(params: Mapping[str, Sequence[str]], name: str) -> date | None:
-    raw = _single(params, name)
-    if raw is None or raw.strip() == "":
-        return None
-    try:
-        return date.fromisoformat(raw.strip())
-    except ValueError:
-        raise BadParameter(name, f"{raw!r} is not an ISO date (YYYY-MM-DD)") from None
-
 
 @dataclass(frozen=True, slots=True)
 class ParsedQuery:

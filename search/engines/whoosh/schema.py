@@ -9,25 +9,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from importlib import resources
 
 from whoosh import fields
 from whoosh.analysis import Analyzer, StemFilter, Token, Tokenizer
 from whoosh.support.charset import accent_map
 
+from search.analysis import MIN_WORD_LENGTH, STOPWORDS, TOKEN_PATTERN
+from search.ranking import RANKING_FIELDS
+
 SCHEMA_VERSION = 7
 
-def _read_stopwords() -> frozenset[str]:
-    lines = resources.files("search").joinpath("data/stopwords.txt").read_text(encoding="utf-8")
-    return frozenset(line.strip() for line in lines.splitlines()
-                     if line.strip() and not line.startswith("#"))
-
-
-STOPWORDS = _read_stopwords()
-
-# Words split at apostrophes and hyphens ("Venezuela’s" indexes "venezuela"); inner dots are
-# kept and then dropped when folding, so "U.S." and "US" index the same word.
-_TOKEN_PATTERN = r"\w+(\.?\w+)*"
+_TOKEN_PATTERN = TOKEN_PATTERN
 _TOKEN = re.compile(_TOKEN_PATTERN, re.UNICODE)
 
 
@@ -41,7 +33,7 @@ class FoldedWords(Tokenizer):
     and ``text_exact``), so the last text's words are kept and reused.
     """
 
-    def __init__(self, minsize: int = 2):
+    def __init__(self, minsize: int = MIN_WORD_LENGTH):
         self.minsize = minsize
 
     def __eq__(self, other: object) -> bool:
@@ -154,34 +146,5 @@ def build_schema() -> fields.Schema:
     )
 
 
-# Fields searched by bare words, with their boosts (the weight of each field's BM25 score in the
-# sum; Whoosh's "BM25F" scores fields separately and adds them). Why these values:
-# - text 1.0: the reference; the stemmed, accent-folded words of the paragraph.
-# - text_exact 0.5: the same words unstemmed, on top of the stemmed match, so "sanctions" ranks
-#   paragraphs saying "sanctions" above those saying "sanction" (+50% for the exact form: enough
-#   to order otherwise equal paragraphs, too little to beat a paragraph about the subject).
-# - actor 1.2: a word naming an actor the paragraph mentions, also by surname alone ("Lopez" for
-#   "Mr López"): a paragraph about that actor outranks one sharing the word in passing. Actor
-#   fields are a few words long, so even 1.2 is a strong signal; more let one-line mentions of
-#   a name outrank the paragraphs about that person in our judgments.
-# - place 0.6: places are named in most paragraphs of an archive about one country, so naming
-#   one is weaker evidence of aboutness than naming a person.
-QUERY_FIELDS = {"text": 1.0, "text_exact": 0.5, "actor": 1.2, "place": 0.6}
-# Fields that only rank: they add to the score of a paragraph that matches by its own words but
-# never make one match (there would be nothing to highlight). The title says what the whole
-# article is about (0.6: context, weaker than the paragraph's own words); the publication lets
-# "Economist Maduro" prefer The Economist's paragraphs on Maduro (0.8, because a publication name
-# in a query is there on purpose). A bare year ("Maduro 2021") adds YEAR_BOOST for paragraphs of
-# that year's articles (the year field is not scored by BM25: a match adds the boost as is, about
-# a third of a rare word's score).
-RANKING_FIELDS = {"title": 0.6, "publication": 0.8}
-YEAR_BOOST = 2.0
-# Bare words found close together (within PROXIMITY_SLOP positions, in order) add a sloppy-phrase
-# score with this boost: "sanctions relief" together is worth more than the two words apart.
-PROXIMITY_BOOST = 0.5
-PROXIMITY_SLOP = 3
+# The boosts and the fields a query may name are the ranking's, declared for every engine.
 TITLE_BOOST = RANKING_FIELDS["title"]
-
-# Fields a user may name in a query (``field:value``), mapped to the index field.
-USER_FIELDS = {"text": "text", "title": "title", "publication": "publication", "actor": "actor",
-               "place": "place", "year": "year", "kind": "kind"}

@@ -16,7 +16,8 @@ from collections import Counter
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-from search.engines.whoosh.query import BadParameter, ParsedQuery, build_query
+from search.engines.whoosh.query import ParsedQuery, build_query
+from search.request import BadParameter
 from search.engines.whoosh.schema import name_analyzer, text_analyzer
 
 # How many words describe a paragraph: enough to find neighbours that share a topic, few

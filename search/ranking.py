@@ -1,0 +1,60 @@
+"""The ranking's parameters, for every engine: BM25 constants, field boosts, kind factors,
+the proximity bonus, and the fields a query may name. No weight is written anywhere else.
+
+The embedded engine computes BM25F with these over its postings (engines/whoosh/bm25f.py); the
+OpenSearch engine sets the same similarity and boosts in its mapping and queries
+(engines/opensearch/). Each value's reason is beside it; README "Ranking" shows them as a table.
+"""
+from __future__ import annotations
+
+# BM25 parameters (Robertson & Zaragoza, "The Probabilistic Relevance Framework: BM25 and
+# Beyond", 2009). Paragraphs are short and of similar length, so full length normalisation
+# (the usual B=0.75) over-rewards one-line paragraphs that mention a name once ("Who in
+# Guaido's orbit…") against the paragraph that is about that person; B=0.5 halves that bias.
+# K1=1.2 is the usual saturation: a fourth "Guaidó" adds less than the second.
+BM25_B = 0.5
+BM25_K1 = 1.2
+
+# Fields searched by bare words, with their boosts (the weight of each field's BM25 score in the
+# sum; BM25F here scores fields separately and adds them). Why these values:
+# - text 1.0: the reference; the stemmed, accent-folded words of the paragraph.
+# - text_exact 0.5: the same words unstemmed, on top of the stemmed match, so "sanctions" ranks
+#   paragraphs saying "sanctions" above those saying "sanction" (+50% for the exact form: enough
+#   to order otherwise equal paragraphs, too little to beat a paragraph about the subject).
+# - actor 1.2: a word naming an actor the paragraph mentions, also by surname alone ("Lopez" for
+#   "Mr López"): a paragraph about that actor outranks one sharing the word in passing. Actor
+#   fields are a few words long, so even 1.2 is a strong signal; more let one-line mentions of
+#   a name outrank the paragraphs about that person in our judgments.
+# - place 0.6: places are named in most paragraphs of an archive about one country, so naming
+#   one is weaker evidence of aboutness than naming a person.
+QUERY_FIELDS = {"text": 1.0, "text_exact": 0.5, "actor": 1.2, "place": 0.6}
+
+# Fields that only rank: they add to the score of a paragraph that matches by its own words but
+# never make one match (there would be nothing to highlight). The title says what the whole
+# article is about (0.6: context, weaker than the paragraph's own words); the publication lets
+# "Economist Maduro" prefer The Economist's paragraphs on Maduro (0.8, because a publication name
+# in a query is there on purpose).
+RANKING_FIELDS = {"title": 0.6, "publication": 0.8}
+
+# A bare year ("Maduro 2021") adds this to the score of paragraphs of that year's articles (the
+# year is not scored by BM25: a match adds the boost as is, about a third of a rare word's score).
+YEAR_BOOST = 2.0
+
+# Bare words found close together (within PROXIMITY_SLOP positions, in order) add a sloppy-phrase
+# score with this boost: "sanctions relief" together is worth more than the two words apart (a
+# cheap form of the sequential dependence model, Metzler & Croft, SIGIR 2005).
+PROXIMITY_BOOST = 0.5
+PROXIMITY_SLOP = 3
+# Queries of more bare words than this get no proximity bonus (a pasted sentence is not a phrase).
+PROXIMITY_MAX_WORDS = 6
+
+# A pull-quote repeats a sentence of a body paragraph of the same article: both match the same
+# words, and the shorter pull-quote wins on length normalisation although the body paragraph
+# is the one with the context (and the one a reader should land on). A caption describes a
+# photograph, rarely what the article says about the query. Both still rank, only lower: a
+# query that only a caption answers still finds it first. The factor multiplies the whole score.
+KIND_FACTORS = {"pullquote": 0.5, "caption": 0.8}
+
+# Fields a user may name in a query (``field:value``), mapped to the index field.
+USER_FIELDS = {"text": "text", "title": "title", "publication": "publication", "actor": "actor",
+               "place": "place", "year": "year", "kind": "kind"}
