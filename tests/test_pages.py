@@ -320,3 +320,14 @@ def test_more_like_this_page_names_its_paragraph(client):
     assert re.search(r"paragraphs? like <a href=\"/documents/b_kenya_drought#p1\">", html)
     assert "<title>Like Drought leaves two million Kenyans short of food · Hemeroteca</title>" in html
     assert "paragraph by paragraph" not in html, "a like search is not the blank page"
+
+
+def test_actor_page_marks_the_actors_mentions_under_every_alias(seed_client):
+    """The actor page is a search filtered by the actor: its mentions are why each paragraph is
+    there, so each paragraph marks them, whatever alias it uses ("Mr Maduro", "Maduro")."""
+    html = seed_client.get("/actors/Nicolás Maduro").get_data(as_text=True)
+    hits = re.findall(r'<p class="text">(.*?)</p>', html, re.S)
+    assert hits and all("<mark>" in hit for hit in hits)
+    marked = {unescape(m) for m in re.findall(r"<mark>(.*?)</mark>", html)}
+    aliases = set(seed_client.get("/api/actors/Nicolás Maduro").get_json()["aliases"])
+    assert marked <= aliases and len(marked) >= 2, marked

@@ -48,7 +48,9 @@ def run_search(generation: Generation, request: SearchRequest) -> SearchResult:
         start = (request.page - 1) * request.per_page
         ordered = _ordered(postings, parsed, request, final, generation, start + request.per_page)
         terms = matched_terms(parsed.query, searcher.reader()) if request.q or request.like else {}
-        hits = [_hit(generation, searcher, docnum, score, terms) for docnum, score in ordered[start:]]
+        names = _filtered_names(generation, request)
+        hits = [_hit(generation, searcher, docnum, score, terms, names)
+                for docnum, score in ordered[start:]]
         suggestion = (suggest_query(postings, parsed)
                       if request.q and not request.like and total <= SUGGEST_AT_MOST else None)
     return SearchResult(request=request, total=total, hits=hits, facets=facets,
@@ -64,11 +66,12 @@ def export_hits(generation: Generation, request: SearchRequest, limit: int | Non
         end = total if limit is None else min(total, limit)
         ordered = _ordered(postings, parsed, request, final, generation, end)
         terms = matched_terms(parsed.query, searcher.reader()) if request.q or request.like else {}
+        names = _filtered_names(generation, request)
 
     def stream():
         for first in range(0, len(ordered), EXPORT_BATCH):
             with generation.index.searcher() as batch_searcher:
-                batch = [_hit(generation, batch_searcher, docnum, score, terms)
+                batch = [_hit(generation, batch_searcher, docnum, score, terms, names)
                          for docnum, score in ordered[first:first + EXPORT_BATCH]]
             yield from batch
     return Export(total=total, hits=stream(), limit=limit)
@@ -119,6 +122,12 @@ def _selected(generation: Generation, request: SearchRequest, facet) -> tuple:
     if facet.names:
         return tuple(_canonical_actor(generation, value) for value in selected)
     return selected
+
+
+def _filtered_names(generation: Generation, request: SearchRequest) -> frozenset[str]:
+    """The canonical names the request filters by (actors, places): their mentions are marked."""
+    return frozenset(name for facet in FACETS if facet.names
+                     for name in _selected(generation, request, facet))
 
 
 def _canonical_actor(generation: Generation, name: str) -> str:
@@ -173,7 +182,7 @@ def _ordered(postings: Postings, parsed: ParsedQuery, request: SearchRequest, fi
 
 
 def _hit(generation: Generation, searcher: Searcher, docnum: int, score: float | None,
-         terms: dict[str, set[str]]) -> Hit:
+         terms: dict[str, set[str]], names: frozenset[str] = frozenset()) -> Hit:
     stored = searcher.stored_fields(docnum)
     document = generation.documents.get(stored["doc_id"], {})
     text = stored["text"]
@@ -181,6 +190,7 @@ def _hit(generation: Generation, searcher: Searcher, docnum: int, score: float |
                kind=stored["kind"], section=stored.get("section"), title=document.get("title"),
                publication=document.get("publication"), date=document.get("date"),
                year=document.get("year"), text=text,
-               highlight=highlight(text, terms, stored.get("mentions") or ()) if terms else escape(text),
+               highlight=(highlight(text, terms, stored.get("mentions") or (), names)
+                          if terms or names else escape(text)),
                actors=[{"name": n, "type": t} for n, t in stored.get("actors") or []],
                places=list(stored.get("places") or []), score=score)
