@@ -8,15 +8,16 @@ from whoosh.analysis import (CharsetFilter, LowercaseFilter, RegexTokenizer, Ste
 from whoosh.support.charset import accent_map
 
 from conftest import REAL_SEEDS
+from search.analysis import stem
 from search.engines.whoosh.schema import STOPWORDS, exact_analyzer, name_analyzer, text_analyzer
 
 TOKEN_PATTERN = r"\w+(\.?\w+)*"
 
 
-def reference(minsize: int, stem: bool):
+def reference(minsize: int, stemmed: bool):
     chain = (RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | SubstitutionFilter(r"\.", "")
              | CharsetFilter(accent_map) | StopFilter(STOPWORDS, minsize=minsize))
-    return chain | StemFilter() if stem else chain
+    return chain | StemFilter(stemfn=stem) if stemmed else chain
 
 
 ANALYZERS = [(text_analyzer, reference(2, True)), (exact_analyzer, reference(2, False)),
