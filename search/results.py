@@ -76,7 +76,8 @@ class SearchResult:
                 "per_page": self.request.per_page, "took_ms": round(self.took_ms, 2),
                 "hits": [hit.to_json() for hit in self.hits],
                 "facets": {name: [v.to_json() for v in values] for name, values in self.facets.items()},
-                "suggestion": self.suggestion, "interpretation": self.interpretation,
+                "suggestion": self.suggestion, "unmatched_words": list(self.unmatched),
+                "interpretation": self.interpretation,
                 "notice": self.notice, "parsed_query": self.parsed, "mode": self.request.mode}
 
 

@@ -1,6 +1,8 @@
 """Did you mean: real words from the corpus, only when the correction finds more."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings, strategies as st
 from nltk.metrics.distance import edit_distance as nltk_distance
@@ -51,3 +53,42 @@ def test_edit_distance_is_nltks_with_transpositions():
 
     agree()
     assert edit_distance("guiado", "guaido") == 1
+
+
+# --- a typo beside good words (issue 15): suggested, and reported as matching nothing --------
+
+def test_a_typo_next_to_a_good_word_gets_a_suggestion_and_is_reported(seed_client):
+    result = search(seed_client, q="Madurro oil")
+    assert result["total"] > 0  # the oil paragraphs
+    assert result["suggestion"] == "Maduro oil"
+    assert result["unmatched_words"] == ["Madurro"]
+    assert search(seed_client, q="Maduro oil")["total"] > result["total"]
+
+
+@pytest.mark.parametrize("query, unmatched", [
+    ("Maduro oil", []),
+    ("xqzvbnw oil", ["xqzvbnw"]),          # reported even with nothing close to suggest
+    ("the Madurro of oil", ["Madurro"]),   # stop words are not searched, so never "unmatched"
+    ("sanc* Madurro", ["Madurro"]),        # a prefix is not a plain word
+    ("oil -Madurro", []),                  # an excluded word is not one the reader looks for
+    ("Madurro~ oil", []),                  # a fuzzy word is not a plain word
+    ("Guaido", []),                        # found through accent folding
+])
+def test_unmatched_words_are_the_plain_words_no_paragraph_has(seed_client, query, unmatched):
+    assert search(seed_client, q=query)["unmatched_words"] == unmatched
+
+
+def test_a_gibberish_word_beside_a_good_word_gets_no_suggestion(seed_client):
+    result = search(seed_client, q="xqzvbnw oil")
+    assert result["suggestion"] is None
+
+
+def test_the_search_page_says_which_words_matched_nothing(seed_client):
+    html = seed_client.get("/", query_string={"q": "Madurro oil"}).get_data(as_text=True)
+    assert "Did you mean" in html and "Maduro oil" in html
+    assert re.search(r'class="unmatched[^"]*">No paragraph has <q>Madurro</q>', html)
+
+
+def test_the_page_escapes_unmatched_words(seed_client):
+    html = seed_client.get("/", query_string={"q": "<b>xqzvbnw</b> oil"}).get_data(as_text=True)
+    assert "<b>xqzvbnw" not in html

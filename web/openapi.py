@@ -78,6 +78,8 @@ SCHEMAS = {
                          "facets": {"type": "object", "additionalProperties": {
                              "type": "array", "items": {"$ref": "#/components/schemas/FacetValue"}}},
                          "suggestion": _NULLABLE_STRING, "notice": _NULLABLE_STRING,
+                         "unmatched_words": {"type": "array", "items": {"type": "string"},
+                                             "description": "words of q that no paragraph has, as typed"},
                          "interpretation": {"type": "array", "items": {
                              "type": "object", "required": ["words", "facet", "value"],
                              "properties": {"words": {"type": "string"}, "facet": {"type": "string"},

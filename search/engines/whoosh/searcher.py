@@ -25,7 +25,7 @@ from search.engines.whoosh.highlight import highlight, matched_terms
 from search.engines.whoosh.matching import Postings
 from search.engines.whoosh.query import ParsedQuery, build_query, plain_words_query
 from search.engines.whoosh.similar import similar_query
-from search.engines.whoosh.suggest import suggest_query
+from search.engines.whoosh.suggest import did_you_mean
 from search.facets import FACETS
 from search.records import FacetValue
 from search.request import SearchRequest
@@ -34,8 +34,6 @@ from search.results import Hit, SearchResult
 FACET_LIMIT = 100
 # An export reads and highlights its hits this many at a time, with one searcher per batch.
 EXPORT_BATCH = 500
-# Offer a corrected query when the query finds at most this many paragraphs.
-SUGGEST_AT_MOST = 2
 
 
 def run_search(generation: Generation, request: SearchRequest) -> SearchResult:
@@ -51,10 +49,10 @@ def run_search(generation: Generation, request: SearchRequest) -> SearchResult:
         names = _filtered_names(generation, request)
         hits = [_hit(generation, searcher, docnum, score, terms, names)
                 for docnum, score in ordered[start:]]
-        suggestion = (suggest_query(postings, parsed)
-                      if request.q and not request.like and total <= SUGGEST_AT_MOST else None)
+        suggestion, unmatched = (did_you_mean(postings, parsed, total)
+                                 if request.q and not request.like else (None, ()))
     return SearchResult(request=request, total=total, hits=hits, facets=facets,
-                        suggestion=suggestion, notice=parsed.notice,
+                        suggestion=suggestion, unmatched=unmatched, notice=parsed.notice,
                         took_ms=(time.perf_counter() - started) * 1000, parsed=str(parsed.query))
 
 

@@ -1,8 +1,13 @@
-"""Did you mean: a corrected query when the query finds little and a near spelling finds more.
+"""Did you mean: a corrected query, and the words of a query that matched nothing.
 
-Parts: ``suggest_query`` (the corrected query text, or None), ``correct_word`` (one word → the
-corpus word it most likely meant, or None), ``written_form``, ``edit_distance``.
+Parts: ``did_you_mean`` (the search's entry point: the suggestion and the unmatched words),
+``unmatched_words`` (the query's plain words that no paragraph has), ``suggest_query`` (the
+corrected query text, or None), ``correct_word`` (one word → the corpus word it most likely
+meant, or None), ``written_form``, ``edit_distance``.
 
+A word that matches nothing is always worth a correction, whatever the rest of the query finds
+("Madurro oil" finds the oil paragraphs and suggests "Maduro oil"); the other words are
+corrected only when the whole query finds little (a rare word that exists may still be a typo).
 Candidates come from the unstemmed ``text_exact`` field, so suggestions are real words
 ("sanctions", not the stem "sanction"), written as the corpus usually writes them ("Guaidó",
 read from a few paragraphs that use the word, only when a suggestion is made). They are ranked
@@ -16,11 +21,13 @@ import re
 from collections import Counter
 from itertools import islice
 
+from whoosh import query as wq
 from whoosh.searching import Searcher
 
+from search.analysis import fold_word
 from search.engines.whoosh.matching import Postings
 from search.engines.whoosh.query import ParsedQuery, build_query
-from search.engines.whoosh.schema import STOPWORDS
+from search.engines.whoosh.schema import STOPWORDS, text_analyzer
 from search.text import fold_accents, iter_words
 
 FIELD = "text_exact"
@@ -30,6 +37,61 @@ MAX_EDITS = 2
 RARE_AT_MOST = 1
 RARE_RATIO = 5
 WRITTEN_FORM_SAMPLE = 20
+# Every word of a query is checked for a typo when the query finds at most this many paragraphs.
+SUGGEST_AT_MOST = 2
+# Fields whose words a query's plain words are looked up in: those the search matches and ranks
+# with (a word found only in titles or publications is not "unmatched").
+_WORD_FIELDS = frozenset({"text", "text_exact", "actor", "place", "title", "publication"})
+_TEXT_ANALYZER = text_analyzer()
+
+
+def did_you_mean(postings: Postings, parsed: ParsedQuery, total: int) -> tuple[str | None, tuple[str, ...]]:
+    """The corrected query (or None) and the query's words that matched nothing, as typed.
+
+    ``total`` is how many paragraphs the query found: at most SUGGEST_AT_MOST, every word may
+    be corrected; otherwise only the unmatched ones are.
+    """
+    unmatched = unmatched_words(postings, parsed)
+    if total > SUGGEST_AT_MOST and not unmatched:
+        return None, unmatched
+    return suggest_query(postings, parsed, None if total <= SUGGEST_AT_MOST else unmatched), unmatched
+
+
+def unmatched_words(postings: Postings, parsed: ParsedQuery) -> tuple[str, ...]:
+    """The plain words of the query that no paragraph has, in query order, as typed.
+
+    A word counts when the query searched it as a plain term (a prefix, a fuzzy word or a
+    phrase is not a plain word, nor a stop word, which is not searched at all), and it is
+    unmatched when none of its terms has postings in any field the query searched it in.
+    """
+    terms = [leaf for leaf in _term_leaves(parsed.ranking_query) if leaf.fieldname in _WORD_FIELDS]
+    unmatched = []
+    for word in dict.fromkeys(parsed.words):
+        forms = {fold_word(word), *(token.text for token in _TEXT_ANALYZER(word))}
+        leaves = [leaf for leaf in terms if _text(leaf) in forms]
+        if leaves and not any(len(postings.get(leaf.fieldname, leaf.text)[0]) for leaf in leaves):
+            unmatched.append(word)
+    return tuple(unmatched)
+
+
+def _term_leaves(query: wq.Query):
+    # Plain terms only (FuzzyTerm, Prefix… are other classes), outside negations: a word the
+    # query excludes is not a word the reader is looking for.
+    if isinstance(query, wq.Not):
+        return
+    if isinstance(query, wq.AndNot):
+        yield from _term_leaves(query.a)
+        return
+    if type(query) is wq.Term:
+        yield query
+        return
+    if not query.is_leaf():
+        for child in query.children():
+            yield from _term_leaves(child)
+
+
+def _text(leaf: wq.Term) -> str:
+    return leaf.text.decode("utf-8") if isinstance(leaf.text, bytes) else str(leaf.text)
 
 
 def correct_word(searcher: Searcher, word: str) -> str | None:
@@ -53,16 +115,18 @@ def correct_word(searcher: Searcher, word: str) -> str | None:
     return None
 
 
-def suggest_query(postings: Postings, parsed: ParsedQuery) -> str | None:
+def suggest_query(postings: Postings, parsed: ParsedQuery,
+                  words: tuple[str, ...] | None = None) -> str | None:
     """The query text with its misspelt words corrected, when that finds more paragraphs.
 
-    ``postings`` is the search's own: the query's matches are already counted there, and the
-    corrected query reads the words they share from it.
+    ``words`` are the words to correct (None: every word of the query). ``postings`` is the
+    search's own: the query's matches are already counted there, and the corrected query
+    reads the words they share from it.
     """
     searcher = postings.searcher
     text = parsed.text or " ".join(parsed.words)
     corrected = text
-    for word in dict.fromkeys(parsed.words):
+    for word in dict.fromkeys(parsed.words if words is None else words):
         better = correct_word(searcher, word)
         if better is not None:
             written = written_form(searcher, better)
