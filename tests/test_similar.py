@@ -1,7 +1,18 @@
 """More like this: /api/search?like=<paragraph id>."""
 from __future__ import annotations
 
+import re
+from html import unescape
+
+import pytest
 from conftest import facet, search
+
+from search.engines.whoosh.schema import text_analyzer
+from search.text import fold_accents
+
+
+def marks(hit: dict) -> list[str]:
+    return [unescape(m) for m in re.findall(r"<mark>(.*?)</mark>", hit["highlight"])]
 
 
 def first_hit(client, **params) -> dict:
@@ -59,3 +70,58 @@ def test_search_page_accepts_like(client):
     source = first_hit(client, q="drought")
     response = client.get("/", query_string={"like": source["id"]})
     assert response.status_code == 200
+
+
+# --- on the seed corpus (issue 15): only neighbours that share the source's distinctive terms -
+
+ARMS = "004_ab55c0625fe0604d-p8"  # arms for Guaidó's side: the paragraph of the issue (77 hits)
+CHINA_OIL = "002_4e2d0f4cee225133-a2-p30"  # China's oil-for-loans bet
+PADRINO_CAPTION = "002_4e2d0f4cee225133-a1-p1"  # a photo caption naming the defence minister
+
+
+def stems(text: str) -> set[str]:
+    return {token.text for token in text_analyzer()(text)}
+
+
+def source_of(client, paragraph_id: str) -> dict:
+    doc_id = paragraph_id.rpartition("-p")[0]
+    document = client.get(f"/api/documents/{doc_id}").get_json()
+    return next(p for p in document["paragraphs"] if p["id"] == paragraph_id)
+
+
+def test_like_keeps_only_paragraphs_sharing_enough_of_its_terms(seed_client):
+    result = search(seed_client, like=ARMS, per_page=100)
+    # one shared word ("also", "much") made 77 of the 100 paragraphs neighbours
+    assert 1 <= result["total"] <= 20
+    for hit in result["hits"]:
+        assert len({m.lower() for m in marks(hit)}) >= 2, hit["highlight"]
+
+
+@pytest.mark.parametrize("paragraph_id", [ARMS, CHINA_OIL, PADRINO_CAPTION])
+def test_like_marks_only_terms_the_hit_shares_with_the_source(seed_client, paragraph_id):
+    source = source_of(seed_client, paragraph_id)
+    source_stems = stems(source["text"])
+    source_names = {fold_accents(a["name"]).lower() for a in source["actors"]} | \
+                   {fold_accents(p).lower() for p in source["places"]}
+    result = search(seed_client, like=paragraph_id, per_page=100)
+    assert result["total"] > 0
+    for hit in result["hits"]:
+        assert hit["id"] != paragraph_id
+        for mark in marks(hit):
+            last = fold_accents(mark.split()[-1]).lower()
+            shared_name = any(last in name.split() for name in source_names)
+            assert stems(mark) <= source_stems or shared_name, (hit["id"], mark)
+
+
+def test_like_never_marks_words_too_rare_to_share(seed_client):
+    # "wind" and "receive" are in two paragraphs each: chance, not a shared topic
+    marked = {m.lower() for hit in search(seed_client, like=ARMS, per_page=100)["hits"] for m in marks(hit)}
+    assert not marked & {"wind", "receive", "distribute"}, marked
+
+
+def test_like_finds_the_neighbours_a_reader_would_expect(seed_client):
+    oil = search(seed_client, like=CHINA_OIL)["hits"][:3]
+    assert oil and all(re.search(r"\b(oil|crude)\b", hit["text"]) for hit in oil)
+    padrino = search(seed_client, like=PADRINO_CAPTION)["hits"][:5]
+    assert padrino and all("Vladimir Padrino López" in [a["name"] for a in hit["actors"]]
+                           for hit in padrino)

@@ -24,7 +24,7 @@ from search.engines.whoosh.generation import Generation
 from search.engines.whoosh.highlight import highlight, matched_terms
 from search.engines.whoosh.matching import Postings
 from search.engines.whoosh.query import ParsedQuery, build_query, plain_words_query
-from search.engines.whoosh.similar import similar_query
+from search.engines.whoosh.similar import find_similar
 from search.engines.whoosh.suggest import did_you_mean
 from search.facets import FACETS
 from search.records import FacetValue
@@ -77,10 +77,10 @@ def export_hits(generation: Generation, request: SearchRequest, limit: int | Non
 
 def _match(generation: Generation, searcher, request: SearchRequest):
     """The parsed query, the postings, and the masks: matched, per filter, and final."""
-    parsed = build_query(request.q)
-    if request.like:  # more like this: the paragraph's key terms (and q, if any) as the query
-        parsed = similar_query(searcher, request.like, request.q)
     postings = Postings(searcher)  # each term's postings read once for matching and ranking
+    # more like this: the paragraph's key terms (and q, if any) as the query
+    similar = find_similar(postings, request.like, request.q) if request.like else None
+    parsed = similar.parsed if similar is not None else build_query(request.q)
     try:
         matched = matched_mask(postings, parsed.query)
     except WhooshQueryError as error:
@@ -88,6 +88,8 @@ def _match(generation: Generation, searcher, request: SearchRequest):
         # without positions, for one): search the words instead of failing.
         parsed = plain_words_query(request.q, f"it could not be run ({error})")
         matched = matched_mask(postings, parsed.query)
+    if similar is not None:  # only the paragraphs that share enough of its key terms
+        matched &= similar.mask
     filters = _filter_masks(generation, request)
     final = matched.copy()
     for mask in filters.values():
