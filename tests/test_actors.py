@@ -258,6 +258,28 @@ def test_spanish_palace_heads_make_places(plain):
     assert [(n, t) for n, t, _s in found[0]] == [("Casa Rosada", "place")]
 
 
+@pytest.mark.parametrize("text, places", [
+    # issue 15: "Gulf" alone is the Persian Gulf; qualified by another name it is another place
+    ("It could be sold to U.S. Gulf Coast refineries, as the refineries want.",
+     ["United States", "Gulf Coast"]),
+    ("The tanker sailed from the Mexican Gulf.", ["Mexican Gulf"]),
+    ("Tankers crossed the Gulf last week.", ["Persian Gulf"]),
+    ("Gulf Arab states met in Riyadh.", ["Persian Gulf", "Riyadh"]),
+    ("Oil from the Gulf of Mexico.", ["Gulf of Mexico"]),
+])
+def test_a_bare_head_alias_names_its_place_only_when_nothing_qualifies_it(plain, text, places):
+    assert [name for name, kind, _ in mentions(plain, text)[0] if kind == "place"] == places
+
+
+def test_the_seed_paragraph_on_gulf_coast_refineries_names_no_persian_gulf(seed_client):
+    from conftest import search
+    hits = [hit for hit in search(seed_client, q='"Gulf Coast"', per_page=100)["hits"]]
+    assert len(hits) == 2
+    for hit in hits:
+        assert "Persian Gulf" not in hit["places"], hit["places"]
+        assert "United States" in hit["places"]
+
+
 # --- not actors ----------------------------------------------------------------------------
 
 def test_sentence_initial_words_are_not_actors(plain):

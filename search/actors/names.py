@@ -181,7 +181,8 @@ def segment(seq: list[Token], gazetteer: Gazetteer, doc_text: str):
                     match = (length, entry)
                     break
         if match and (_is_first_name_before_place(seq, gap_start, i, match, cues)
-                      or _is_place_in_name(seq, i, match, gazetteer, doc_text)):
+                      or _is_place_in_name(seq, i, match, gazetteer, doc_text)
+                      or _is_qualified_head(seq, i, match, cues)):
             match = None
         if match:
             if gap_start < i:
@@ -220,6 +221,24 @@ def _is_first_name_before_place(seq, gap_start, i, match, cues: Cues) -> bool:
     return (prev.folded not in cues.common_words and not is_connector(prev, cues)
             and prev.folded not in cues.demonyms and (prev.folded,) not in cues.titles
             and not prev.all_caps and not (prev.initial and i - 1 == 0))
+
+
+def _is_qualified_head(seq, i, match, cues: Cues) -> bool:
+    """True for "Gulf" in "U.S. Gulf Coast" and "Mexican Gulf": a bare place head as an alias.
+
+    A one-word alias that is itself a common head of place names ("Gulf" for the Persian Gulf)
+    names that place only when nothing qualifies it: after another name word ("U.S. Gulf",
+    "Mexican Gulf") or before another place head ("Gulf Coast") it is part of a longer name.
+    "the Gulf" and "Gulf Arab states" stay the Persian Gulf.
+    """
+    length, _entry = match
+    if length != 1 or seq[i].folded not in cues.place_heads:
+        return False
+    before = seq[i - 1] if i > 0 else None
+    after = seq[i + 1] if i + 1 < len(seq) else None
+    qualified = (before is not None and not is_connector(before, cues)
+                 and before.folded not in cues.common_words)
+    return qualified or (after is not None and after.folded in cues.place_heads)
 
 
 def _is_place_in_name(seq, i, match, gazetteer: Gazetteer, doc_text: str) -> bool:
