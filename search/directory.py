@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 
 from search.facets import NAME_FACETS_SKIP_KINDS
 from search.records import ActorMention, Document, Paragraph
+from search.titles import display_title
 from search.text import fold_accents
 
 MAX_CO_ACTORS = 20
@@ -57,8 +58,12 @@ def paragraph_entry(stored: Mapping) -> dict:
 
 
 def document_entry(document: Document) -> dict:
-    """One document's metadata and its number of paragraphs (positions 1…n), JSON-ready."""
-    return {"id": document.doc_id, "title": document.title, "publication": document.publication,
+    """One document's metadata and its number of paragraphs (positions 1…n), JSON-ready.
+
+    ``title`` is the article's own or None; ``display_title`` is what pages show (search/titles.py).
+    """
+    return {"id": document.doc_id, "title": document.title, "display_title": display_title(document),
+            "publication": document.publication,
             "date": document.date, "year": document.year, "author": document.author,
             "source_url": document.source_url, "file": document.file,
             "paragraph_count": len(document.paragraphs)}

@@ -30,6 +30,9 @@ class Hit:
     score: float | None
     # hybrid mode only: ("words",), ("meaning",) or both; None in lexical mode (not in the JSON)
     matched_by: tuple[str, ...] | None = None
+    # the title pages show: ``title``, or for an untitled article its publication, date and
+    # opening words (search/titles.py); None when the engine did not say (then title or doc_id)
+    display_title: str | None = None
 
     @property
     def anchor(self) -> str:
@@ -41,8 +44,9 @@ class Hit:
 
     def to_json(self) -> dict:
         out = {"id": self.id, "doc_id": self.doc_id, "position": self.position, "kind": self.kind,
-                "section": self.section, "title": self.title, "publication": self.publication,
-                "date": self.date, "year": self.year, "text": self.text,
+                "section": self.section, "title": self.title,
+                "display_title": self.display_title or self.title or self.doc_id,
+                "publication": self.publication, "date": self.date, "year": self.year, "text": self.text,
                 "highlight": str(self.highlight), "actors": self.actors, "places": self.places,
                 "score": self.score, "url": self.url}
         if self.matched_by is not None:

@@ -13,7 +13,7 @@ def test_documents_list_has_metadata_and_paragraph_counts(client):
                           "c_saved_page_ukraine_brazil-a2", "d_chile_hack"}
     ukraine = by_id["c_saved_page_ukraine_brazil-a1"]
     assert ukraine == {"id": "c_saved_page_ukraine_brazil-a1", "title": "Ukraine Braces for a Hard Winter",
-                       "publication": "Frontline Review", "date": "2021-11-18",
+                       "display_title": "Ukraine Braces for a Hard Winter", "publication": "Frontline Review", "date": "2021-11-18",
                        "author": "María Fernández", "source_url": "https://frontline.example/ukraine-winter",
                        "paragraphs": 6}
     assert by_id["d_chile_hack"]["publication"] is None  # no catalog entry

@@ -14,7 +14,8 @@ from .responses import json_response
 
 bp = Blueprint("api", __name__)
 
-DOCUMENT_FIELDS = ("id", "title", "publication", "date", "author", "source_url")
+# display_title: the title pages show (an untitled article's publication, date and opening)
+DOCUMENT_FIELDS = ("id", "title", "display_title", "publication", "date", "author", "source_url")
 ACTOR_FIELDS = ("name", "type", "aliases", "paragraphs", "documents")
 
 

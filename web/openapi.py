@@ -26,6 +26,9 @@ def _ok(schema: dict) -> dict:
 
 
 _NULLABLE_STRING = {"type": "string", "nullable": True}
+# ``title`` is the article's own (null when it has none); this is what a page shows instead.
+_DISPLAY_TITLE = {"type": "string", "description": "the title, or for an untitled article its "
+                  "publication, date and opening words"}
 
 
 def _facet_item(facet: Facet) -> dict:
@@ -52,7 +55,7 @@ SCHEMAS = {
                 "id": {"type": "string"}, "doc_id": {"type": "string"},
                 "position": {"type": "integer", "minimum": 1},
                 "kind": {"type": "string", "enum": list(PARAGRAPH_KINDS)},
-                "section": _NULLABLE_STRING, "title": _NULLABLE_STRING,
+                "section": _NULLABLE_STRING, "title": _NULLABLE_STRING, "display_title": _DISPLAY_TITLE,
                 "publication": _NULLABLE_STRING, "date": _NULLABLE_STRING,
                 "year": {"type": "integer", "nullable": True},
                 "text": {"type": "string"},
@@ -90,6 +93,7 @@ SCHEMAS = {
     "DocumentSummary": {"type": "object", "required": ["id", "title", "publication", "date", "author",
                                                        "source_url", "paragraphs"],
                         "properties": {"id": {"type": "string"}, "title": _NULLABLE_STRING,
+                                       "display_title": _DISPLAY_TITLE,
                                        "publication": _NULLABLE_STRING, "date": _NULLABLE_STRING,
                                        "author": _NULLABLE_STRING, "source_url": _NULLABLE_STRING,
                                        "paragraphs": {"type": "integer"}}},
@@ -105,6 +109,7 @@ SCHEMAS = {
     "Document": {"type": "object", "required": ["id", "title", "publication", "date", "author",
                                                 "source_url", "paragraphs"],
                  "properties": {"id": {"type": "string"}, "title": _NULLABLE_STRING,
+                                "display_title": _DISPLAY_TITLE,
                                 "publication": _NULLABLE_STRING, "date": _NULLABLE_STRING,
                                 "author": _NULLABLE_STRING, "source_url": _NULLABLE_STRING,
                                 "paragraphs": {"type": "array",

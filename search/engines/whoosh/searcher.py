@@ -193,4 +193,5 @@ def _hit(generation: Generation, searcher: Searcher, docnum: int, score: float |
                highlight=(highlight(text, terms, stored.get("mentions") or (), names)
                           if terms or names else escape(text)),
                actors=[{"name": n, "type": t} for n, t in stored.get("actors") or []],
-               places=list(stored.get("places") or []), score=score)
+               places=list(stored.get("places") or []), score=score,
+               display_title=document.get("display_title"))
