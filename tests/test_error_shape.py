@@ -1,7 +1,8 @@
 """Every error of the JSON API has one shape: {"error": {"code": …, "message": …}}.
 
 400 bad_parameter for any malformed or out-of-range parameter, 404 not_found for unknown
-documents, actors and routes under /api, 503 unavailable when there is no index. Never a 500.
+documents, actors and routes under /api, 405 method_not_allowed for a method a route does not
+take, 503 unavailable when there is no index. Never a 500.
 """
 from __future__ import annotations
 
@@ -44,10 +45,10 @@ def test_unknown_thing_is_404_not_found(client, url):
     assert_error(client.get(url), 404, "not_found")
 
 
-def test_wrong_method_is_json_too(client):
-    response = client.post("/api/search")
-    assert response.status_code == 405
-    assert "error" in response.get_json()
+def test_wrong_method_is_405_method_not_allowed(client):
+    assert_error(client.post("/api/search"), 405, "method_not_allowed")
+    codes = client.get("/openapi.json").get_json()["components"]["schemas"]["Error"]
+    assert "method_not_allowed" in codes["properties"]["error"]["properties"]["code"]["enum"]
 
 
 def test_missing_index_is_503_with_a_hint(tmp_path):

@@ -6,7 +6,8 @@ from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from conftest import search
+from conftest import ROOT, search
+from markupsafe import escape
 
 
 def links(html: str) -> list[str]:
@@ -45,7 +46,7 @@ def test_facet_links_add_the_filter_and_selected_ones_remove_it(client):
 
 def test_chip_removes_only_its_own_filter(client):
     html = client.get("/?q=&year=2021&publication=Frontline+Review").get_data(as_text=True)
-    chip = re.search(r'<a class="chip removable" href="([^"]+)" aria-label="Remove filter year 2021"', html)
+    chip = re.search(r'<a class="chip removable" href="([^"]+)" aria-label="Remove filter Years: 2021"', html)
     assert chip
     params = parse_qs(urlsplit(unescape(chip.group(1))).query)
     assert "year" not in params and params["publication"] == ["Frontline Review"]
@@ -59,10 +60,31 @@ def test_pagination_links_carry_the_search(client):
     assert "<strong>28</strong>" in client.get(next_link).get_data(as_text=True)
 
 
-def test_bad_parameter_on_the_page_is_a_400_page_not_a_crash(client):
-    response = client.get("/?q=x&per_page=0")
+def test_bad_parameter_on_the_page_is_a_400_page_in_plain_words(client):
+    response = client.get("/?q=drought&year=2021&date_from=2019-13-45")
     assert response.status_code == 400
-    assert b"per_page" in response.data
+    html = response.get_data(as_text=True)
+    assert "“2019-13-45” is not a date. Write dates as year-month-day" in html
+    assert "date_from:" not in html, "no developer's message"
+    retry = re.search(r'<a href="([^"]+)">Search again without it</a>', html).group(1)
+    assert parse_qs(urlsplit(unescape(retry)).query) == {"q": ["drought"], "year": ["2021"]}
+
+
+@pytest.mark.parametrize("url, corrected", [
+    ("/?q=drought&per_page=0", {"q": ["drought"], "per_page": ["1"]}),
+    ("/?q=drought&per_page=500", {"q": ["drought"], "per_page": ["100"]}),
+    ("/?q=drought&page=-3", {"q": ["drought"]}),                   # page 1
+    ("/?q=drought&page=abc&sort=best", {"q": ["drought"]}),        # not a number; unknown sort
+    ("/?q=drought&page=99999&per_page=100", {"q": ["drought"], "page": ["100"], "per_page": ["100"]}),
+])
+def test_harmless_bad_values_on_pages_are_corrected(client, url, corrected):
+    """A page number or size out of range is a slip, not an error: the page shows the nearest
+    good one (the API keeps its 400s: test_error_shape.py)."""
+    response = client.get(url)
+    assert response.status_code == 302
+    assert parse_qs(urlsplit(response.headers["Location"]).query) == corrected
+    assert client.get(response.headers["Location"]).status_code == 200
+    assert client.get("/api/search" + url[1:]).status_code == 400, "the API says what was wrong"
 
 
 def test_document_page_has_one_element_per_paragraph_with_its_anchor(client):
@@ -112,7 +134,7 @@ def assert_escaped(html: str, raw: str = "<script>alert(1)</script>", echoed: bo
     ("/", {"q": SCRIPT + " zzzqqq"}),                        # no-results page
     ("/", {"q": SCRIPT, "actor": SCRIPT}),                   # a chip and hidden fields
     ("/", {"q": "", "actor_q": SCRIPT}),                     # the actor facet's filter box
-    ("/", {"q": SCRIPT, "per_page": "0"}),                   # the 400 page
+    ("/", {"q": SCRIPT, "date_from": SCRIPT}),               # the 400 page names the value
     ("/documents/b_kenya_drought", {"q": SCRIPT}),          # the back link and the box
     (f"/actors/{SCRIPT}", {}),                               # the 404 page names the actor
     (f"/documents/{SCRIPT}", {}),                            # no route matches: a plain 404 page
@@ -155,7 +177,7 @@ def test_document_titles_and_publications_are_escaped(hostile_client):
         assert_escaped(html)
         assert "<b>Bold</b>" not in html and "&lt;b&gt;Bold&lt;/b&gt; Times" in html, url
     html = hostile_client.get("/?q=zzzqqq&publication=<b>Bold</b> Times").get_data(as_text=True)
-    assert "<b>Bold</b>" not in html and "publication:</span> &lt;b&gt;Bold&lt;/b&gt; Times" in html
+    assert "<b>Bold</b>" not in html and '<span class="chip-value">&lt;b&gt;Bold&lt;/b&gt; Times' in html
 
 
 def test_a_javascript_source_url_is_never_a_link(hostile_client):
@@ -331,3 +353,143 @@ def test_actor_page_marks_the_actors_mentions_under_every_alias(seed_client):
     marked = {unescape(m) for m in re.findall(r"<mark>(.*?)</mark>", html)}
     aliases = set(seed_client.get("/api/actors/Nicolás Maduro").get_json()["aliases"])
     assert marked <= aliases and len(marked) >= 2, marked
+
+
+# --- issue 15: what the pages say, getting around, finish ---------------------------------------
+
+def test_hit_chip_of_an_active_filter_says_that_it_removes_it(seed_client):
+    """A hit's name has a control that filters by it; for a filter that is on, the control says
+    it removes the filter (it used to say "Filter by" and silently drop it)."""
+    html = seed_client.get("/", query_string={"q": "Guaidó", "actor": "Nicolás Maduro"}).get_data(as_text=True)
+    controls = re.findall(r'<a class="filter" href="([^"]+)" title="([^"]+)" aria-label="([^"]+)"', html)
+    assert controls
+    for href, title, label in controls:
+        params = parse_qs(urlsplit(unescape(href)).query)
+        drops = "Nicolás Maduro" not in params.get("actor", [])
+        assert drops == label.startswith("Remove the filter"), (href, label)
+        assert unescape(title) == unescape(label)
+        assert params["q"] == ["Guaidó"]
+
+
+def test_every_name_in_a_hit_and_the_sidebar_links_to_its_page(client):
+    html = client.get("/?q=Embrapa").get_data(as_text=True)
+    hit = html[html.index('<ol class="hits"'):html.index("</ol>")]
+    names = re.findall(r'<a class="name" href="(/actors/[^"]+)"', hit)
+    filters = re.findall(r'<a class="filter" href="(/\?[^"]+)"', hit)
+    assert names and len(names) == len(filters), "a page link and a filter control per name"
+    assert all(client.get(unescape(n)).status_code == 200 for n in names)
+    sidebar = html[html.index('data-facet="actor"'):html.index('data-facet="year"')]
+    pages = re.findall(r'<a class="page" href="(/actors/[^"]+)"', sidebar)
+    values = re.findall(r'class="filter"', sidebar)
+    assert pages and len(pages) == len(values)
+
+
+def test_home_page_counts_the_paragraphs_of_each_article(client):
+    html = client.get("/").get_data(as_text=True)
+    counts = {d["id"]: d["paragraphs"] for d in client.get("/api/documents").get_json()}
+    shown = re.findall(r'<li><a href="/documents/([^"]+)">.*?· (\d+) ¶</span></li>', html)
+    assert shown and all(int(n) == counts[doc_id] for doc_id, n in shown), shown
+
+
+def test_paging_past_the_end_says_so_and_links_to_the_last_page(client):
+    html = client.get("/?q=&per_page=5&page=99").get_data(as_text=True)
+    assert "No paragraphs match" not in html
+    assert "Page 99 is past the end." in html and "These 28 paragraphs fill 6 pages" in html
+    last = re.search(r'<a href="([^"]+)">go to the last page \(6\)</a>', html).group(1)
+    assert "Page 6 of 6" in client.get(unescape(last)).get_data(as_text=True)
+
+
+def test_more_like_this_shows_its_paragraph_on_top(client):
+    html = client.get("/?like=b_kenya_drought-p1").get_data(as_text=True)
+    text = client.get("/api/documents/b_kenya_drought").get_json()["paragraphs"][0]["text"]
+    source = html[html.index('<figure class="like-source">'):html.index("</figure>")]
+    assert escape(text) in source
+    assert html.index('class="like-source"') < html.index('class="hits"')
+
+
+def test_hit_links_carry_the_whole_search_and_the_article_leads_back_to_it(client):
+    search = {"q": "rains", "year": "2022", "sort": "newest", "per_page": "1", "page": "2"}
+    html = client.get("/", query_string=search).get_data(as_text=True)
+    hit = html[html.index('<ol class="hits"'):html.index("</ol>")]
+    title = unescape(re.search(r'<a class="title" href="([^"]+)"', hit).group(1))
+    assert {k: v[0] for k, v in parse_qs(urlsplit(title).query).items()} == search
+    article = client.get(title.split("#")[0]).get_data(as_text=True)
+    back = unescape(re.search(r'<p class="back"><a href="([^"]+)"', article).group(1))
+    assert {k: v[0] for k, v in parse_qs(urlsplit(back).query).items()} == search
+    assert "<mark>" in article
+
+
+def test_hit_titles_are_headings_and_a_skip_link_leads_to_the_filters(client):
+    html = client.get("/?q=drought").get_data(as_text=True)
+    assert re.search(r'<h2 class="hit-title"><a class="title"', html)
+    assert '<a class="skip-link" href="#filters">' in html
+    assert '<aside class="facets" id="filters" tabindex="-1"' in html
+    actor = client.get("/actors/Chile").get_data(as_text=True)
+    assert re.search(r'<h3 class="hit-title"><a class="title"', actor), "under the page's h2"
+
+
+def test_find_a_name_keeps_the_focus_in_its_box_without_js(client):
+    html = client.get("/?sort=newest&actor_q=jose").get_data(as_text=True)
+    assert re.search(r'<input id="actor_q"[^>]* autofocus', html)
+    box = html[html.index('<form class="searchbox"'):html.index("</form>")]
+    assert "autofocus" not in box, "one autofocus: the box the reader typed in"
+    assert '<aside class="facets open" id="filters"' in html, "on a phone the filters stay open"
+
+
+def test_filters_link_counts_the_filters_and_opens_them(client):
+    html = client.get("/?q=&year=2021&kind=body").get_data(as_text=True)
+    assert '<a class="jump-filters" href="#filters">Filters (2)</a>' in html
+
+
+def test_date_form_sets_a_range_and_keeps_the_search(client):
+    html = client.get("/?q=drought&sort=newest").get_data(as_text=True)
+    form = html[html.index('<form class="date-range"'):]
+    form = form[:form.index("</form>")]
+    assert '<input type="hidden" name="q" value="drought">' in form
+    assert 'name="date_from"' in form and 'name="date_to"' in form
+    ranged = client.get("/?sort=newest&date_from=2016-01-01&date_to=2016-12-31").get_data(as_text=True)
+    assert "<strong>5</strong> paragraphs" in ranged
+    assert re.search(r'<span class="facet-name">Dates:</span> <span class="chip-value">2016-01-01 – 2016-12-31</span>', ranged)
+    # the bars still show every year, the range's own ones marked
+    assert 'aria-label="2016: ' in ranged and 'aria-label="2022: ' in ranged
+    assert re.search(r'class="bar selected" aria-label="2016: \d+ paragraphs? \(selected\)"', ranged)
+
+
+def test_chips_and_facets_show_labels_and_keep_the_cross_apart(client):
+    html = client.get("/?q=&kind=pullquote").get_data(as_text=True)
+    assert ('<span class="facet-name">Kind of paragraph:</span> <span class="chip-value">Pull-quote</span>'
+            ' <span class="remove" aria-hidden="true">×</span>') in html
+    facet = html[html.index('data-facet="kind"'):]
+    assert set(re.findall(r'<span class="value">([^<]+)</span>', facet)) == {"Body text", "Caption", "Pull-quote"}
+    assert ">pullquote<" not in html and ">body<" not in html
+
+
+def test_clear_all_clears_every_facet_and_the_dates(client):
+    html = client.get("/?q=rains&year=2022&kind=body&place=Brazil&date_from=2020-01-01").get_data(as_text=True)
+    clear = re.search(r'<a class="clear" href="([^"]+)"', html).group(1)
+    assert parse_qs(urlsplit(unescape(clear)).query) == {"q": ["rains"]}
+
+
+def test_templates_name_no_facet():
+    """The sidebar, chips and "Clear all" come from search/facets.py's FACETS: a new facet is
+    one declaration there, so no template may list a facet by name."""
+    from search.facets import FACET_NAMES
+    templates = ROOT / "web" / "templates"
+    for path in templates.glob("*.html"):
+        code = " ".join(re.findall(r"{[{%](.*?)[}%]}", path.read_text(encoding="utf-8"), re.S))
+        for name in FACET_NAMES:
+            for pattern in (f"'{name}'", f'"{name}"', f"{name}=", f"selected.{name}"):
+                assert pattern not in code, (path.name, pattern)
+
+
+def test_not_found_page_has_a_search_box_and_a_way_back(client):
+    response = client.get("/actors/Nobody At All", headers={"Referer": "http://localhost/?q=drought"})
+    assert response.status_code == 404
+    html = response.get_data(as_text=True)
+    main = html[html.index("<main"):]
+    assert '<input id="q404" name="q" type="search" value="Nobody At All"' in main
+    assert '<a href="http://localhost/?q=drought">← Back to where you were</a>' in main
+    plain = client.get("/no/such/page").get_data(as_text=True)
+    assert "There is no page at this address." in plain and 'id="q404"' in plain
+    foreign = client.get("/nothing", headers={"Referer": "https://elsewhere.example/"}).get_data(as_text=True)
+    assert "elsewhere.example" not in foreign, "only a way back into this site"

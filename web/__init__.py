@@ -24,10 +24,12 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
                       OPENSEARCH_INDEX=settings.opensearch_index,
                       MAX_EXPORT_ROWS=settings.max_export_rows)
 
-    from . import api, engine_handle, errors, export, pages, security
+    from . import api, compression, engine_handle, errors, export, pages, security, static_files
     engine_handle.init_app(app, settings)
     errors.init_app(app)
     security.init_app(app)
+    compression.init_app(app)
+    static_files.init_app(app)  # after compression: its after_request runs first
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(export.bp)

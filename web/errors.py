@@ -2,8 +2,10 @@
 /openapi.json, an HTML page elsewhere. The only place that maps errors to statuses."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Flask, make_response, render_template, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, NotFound
 
 from search.engine import EngineUnavailable
 from search.request import BadParameter
@@ -19,7 +21,10 @@ class ApiError(Exception):
         self.code, self.message, self.status = code, message, status
 
 
-_CODES = {400: "bad_parameter", 404: "not_found", 405: "bad_parameter", 503: "unavailable"}
+# The codes of CONTRACT.md's error shape (web/openapi.py lists them in its Error schema).
+_CODES = {400: "bad_parameter", 404: "not_found", 405: "method_not_allowed", 503: "unavailable"}
+# Werkzeug's 404 text speaks of URLs and the server; a reader is told what happened.
+_NO_PAGE = "There is no page at this address."
 
 
 def _wants_json() -> bool:
@@ -31,7 +36,25 @@ def _wants_json() -> bool:
 def _respond(code: str, message: str, status: int):
     if _wants_json():
         return json_response({"error": {"code": code, "message": message}}, status)
-    return render_template("error.html", code=code, message=message, status=status), status
+    return render_template("error.html", code=code, message=message, status=status,
+                           back_url=_back_url(), guess=_guess()), status
+
+
+def _back_url() -> str | None:
+    """The page of this site the reader came from (Referrer-Policy: same-origin sends it)."""
+    referrer = request.referrer
+    if not referrer:
+        return None
+    parts = urlsplit(referrer)
+    if parts.netloc != request.host or parts.scheme not in ("http", "https") or referrer == request.url:
+        return None
+    return referrer
+
+
+def _guess() -> str:
+    """What the missing page was about, to search for instead (an actor's name, an article id)."""
+    values = request.view_args or {}
+    return str(values.get("name") or values.get("doc_id") or "")[:200]
 
 
 def init_app(app: Flask) -> None:
@@ -50,9 +73,11 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def handle_http(error: HTTPException):
         status = error.code or 500
+        message = error.description or error.name
+        if isinstance(error, NotFound) and message == NotFound.description and not _wants_json():
+            message = _NO_PAGE
         response = make_response(_respond(
-            _CODES.get(status, "bad_parameter" if status < 500 else "unavailable"),
-            error.description or error.name, status))
+            _CODES.get(status, "bad_parameter" if status < 500 else "unavailable"), message, status))
         # keep what the error says besides its body: a 405's Allow header (RFC 9110)
         for name, value in error.get_headers():
             if name.lower() != "content-type":

@@ -44,7 +44,8 @@ SCHEMAS = {
     "Error": {"type": "object", "required": ["error"], "properties": {"error": {
         "type": "object", "required": ["code", "message"], "properties": {
             "code": {"type": "string",
-                     "enum": ["bad_parameter", "bad_query", "not_found", "unavailable", "internal"]},
+                     "enum": ["bad_parameter", "bad_query", "not_found", "method_not_allowed",
+                              "unavailable", "internal"]},
             "message": {"type": "string"}}}}},
     "ActorRef": {"type": "object", "required": ["name", "type"], "properties": {
         "name": {"type": "string"}, "type": {"type": "string", "enum": list(ACTOR_TYPES)}}},
