@@ -152,3 +152,16 @@ def test_bulk_bodies_are_cut_between_documents(changes):
     cut = list(bulk.chunks(lines, documents=10))
     assert [len(chunk) for chunk in cut] == [20, 20, 16]
     assert all(next(iter(chunk[0])) == "index" for chunk in cut)
+
+
+def test_a_restated_paragraph_is_indexed_again_with_its_new_names(changes):
+    # an unchanged paragraph whose actors' corpus-wide names moved: its stored document with the
+    # new actors (the ChangeSet gives only those), facets included
+    _, stored = pairs(list(bulk.paragraph_actions(changes, INDEX)))["a_argentina_rates-p2"]
+    mentions = changes.mentions["a_argentina_rates-p2"]
+    row = bulk.restated_row(stored, mentions)
+    assert bulk.paragraph_source(row) == stored
+    renamed = tuple(dataclasses.replace(m, name="Someone Else") if m.type == "person" else m for m in mentions)
+    again = bulk.paragraph_source(bulk.restated_row(stored, renamed))
+    assert "Someone Else" in again["actor"] and "Someone Else" in again["facets"]["actor"]
+    assert {k: again[k] for k in ("text", "title", "date", "year")} == {k: stored[k] for k in ("text", "title", "date", "year")}

@@ -172,14 +172,15 @@ def _term(text: str, fields: dict[str, float], fuzziness: int | None = None) -> 
     extra = {} if fuzziness is None else {"fuzziness": fuzziness}
     clauses = []
     words = [name for name in fields if name in TEXT_FIELDS]
+    # A typed word may analyse into several index words ("Maduro's": maduro, s): any of them
+    # matches and each adds to the score, as if typed apart (querylang/nodes.py, Term).
     if len(words) > 1:
-        clauses.append({"multi_match": {"query": text, "type": "most_fields", "operator": "and",
+        clauses.append({"multi_match": {"query": text, "type": "most_fields",
                                         "fields": [f"{name}^{fields[name]:g}" for name in words],
                                         **extra}})
     elif words:
         name = words[0]
-        clauses.append({"match": {name: {"query": text, "operator": "and", **extra,
-                                         **_boost(fields[name])}}})
+        clauses.append({"match": {name: {"query": text, **extra, **_boost(fields[name])}}})
     for name in fields:
         if name in KEYWORD_FIELDS:
             clauses.append({"term": {name: {"value": text.lower(), **_boost(fields[name])}}})
