@@ -275,9 +275,12 @@ def eval_actors_command(judgments: tuple[Path, ...], seeds_dir: Path | None,
 def eval_queries_command(judgments: tuple[Path, ...], seeds_dir: Path | None,
                          index_dir: Path | None, engine: str | None, opensearch_url: str | None,
                          opensearch_index: str | None) -> None:
-    """nDCG@10, recall@20 and MRR per query, Hemeroteca vs a plain BM25 baseline (SQLite FTS5)."""
+    """nDCG@10, recall@20 and MRR per query, Hemeroteca vs a plain BM25 baseline (SQLite FTS5),
+    then the ablation: the ranking before issue 13, + word forms, + metadata words, + semantic."""
+    from search.evaluation.ablation import build_ablation
     from search.evaluation.baseline import Fts5Baseline
-    from search.evaluation.queries import evaluate_queries, format_report
+    from search.evaluation.queries import (evaluate_queries, format_ablation, format_ndcg_by_query,
+                                           format_report)
     settings = _settings(seeds_dir=seeds_dir, index_dir=index_dir, engine=engine,
                          opensearch_url=opensearch_url, opensearch_index=opensearch_index)
     searcher = open_engine(settings)
@@ -296,6 +299,16 @@ def eval_queries_command(judgments: tuple[Path, ...], seeds_dir: Path | None,
     report = evaluate_queries(list(judgments), paragraphs,
                               {"hemeroteca": hemeroteca, "fts5-bm25": baseline.rank})
     click.echo(format_report(report))
+    ablation = build_ablation(searcher, settings.seeds_dir)
+    try:
+        steps = evaluate_queries(list(judgments), paragraphs,
+                                 {**ablation.systems, "fts5-bm25": baseline.rank})
+    finally:
+        ablation.close()
+    click.echo("\nAblation (each row adds one change to the row above it):\n")
+    click.echo(format_ablation(steps, ablation.unavailable))
+    click.echo("\nnDCG@10 by query:\n")
+    click.echo(format_ndcg_by_query(steps, ablation.unavailable))
 
 
 def _paragraphs_of(engine: Engine) -> list:

@@ -3,7 +3,8 @@
 Parts: the records (``QueryScores``, ``QueryResult``, ``QueryReport``), ``read_judgments``
 (file → query entries), ``grades_for`` (anchors → paragraph ids, with warnings for anchors that
 match nothing), ``evaluate_queries`` (every system on every query: nDCG@10, recall@20, reciprocal
-rank, and their means) and ``format_report`` (the table for a terminal).
+rank, and their means), ``format_report`` (the table for a terminal) and ``format_ablation`` (one
+row per system and judgments file: the ablation of search/evaluation/ablation.py).
 
 Systems are plain callables ``(query, k) -> [paragraph id, …]`` so the real index, the FTS5
 baseline or any experiment plug in the same way.
@@ -198,4 +199,34 @@ def format_report(report: QueryReport) -> str:
     if report.warnings:
         lines.append("")
         lines.extend(f"warning: {w}" for w in report.warnings)
+    return "\n".join(lines)
+
+
+def format_ablation(report: QueryReport, unavailable: Mapping[str, str] | None = None) -> str:
+    """One row per system (in the report's order): nDCG@10 / R@20 / MRR per judgments file and
+    over all queries, as a Markdown table; a system in ``unavailable`` shows its reason instead."""
+    unavailable = unavailable or {}
+    files = list(report.file_means)
+    header = "| system | " + " | ".join(f"{file} ({sum(r.file == file for r in report.results)}): "
+                                        "nDCG@10 · R@20 · MRR" for file in files)
+    header += f" | all ({len(report.results)}): nDCG@10 · R@20 · MRR |"
+    lines = [header, "|---" * (len(files) + 2) + "|"]
+    for name in report.systems:
+        if name in unavailable:
+            lines.append(f"| {name} | " + " | ".join([unavailable[name]] + [""] * len(files)) + " |")
+            continue
+        cells = [report.file_means[file][name] for file in files] + [report.means[name]]
+        lines.append(f"| {name} | " + " | ".join(f"{s.ndcg:.3f} · {s.recall:.3f} · {s.rr:.3f}"
+                                                  for s in cells) + " |")
+    return "\n".join(lines)
+
+
+def format_ndcg_by_query(report: QueryReport, unavailable: Mapping[str, str] | None = None) -> str:
+    """nDCG@10 of every query for every system that ran: where a change helps or hurts."""
+    names = [n for n in report.systems if n not in (unavailable or {})]
+    width = max(8, *(len(n) for n in names))
+    lines = [f"{'id':<{_ID}} {'query':<{_QUERY}}" + "".join(f" {_clip(n, width):>{width}}" for n in names)]
+    for r in report.results:
+        lines.append(f"{_clip(r.id, _ID):<{_ID}} {_clip(r.query, _QUERY):<{_QUERY}}"
+                     + "".join(f" {r.scores[n].ndcg:>{width}.3f}" for n in names))
     return "\n".join(lines)

@@ -159,15 +159,19 @@ class _Scorer:
 
 
 def rank(query: wq.Query, stats: CorpusStats, postings: Postings, candidates: np.ndarray,
-         end: int, proximity: wq.Phrase | None = None) -> tuple[np.ndarray, np.ndarray]:
+         end: int, proximity: wq.Phrase | None = None,
+         bonus: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The best ``end`` of ``candidates`` (docnums) for ``query``: (docnums, scores), best first.
 
     Ties go to the lower document number (the archive's order). A query with phrases is
     scored with their upper bounds, then exactly in a window of the best, widened until no
     document outside it could beat the last one of the page. ``proximity`` (a sloppy phrase)
     adds its score to the paragraphs of the window where its words stand close together.
+    ``bonus`` (one score per document, or None) is added as is: the query's readings of metadata
+    words (search/interpret.py), computed from the facet columns.
     """
-    scores = score_query(query, stats, postings)[candidates]
+    extra = bonus[candidates] if bonus is not None else 0.0
+    scores = score_query(query, stats, postings)[candidates] + extra
     window = min(len(candidates), max(RERANK_AT_LEAST, 2 * end))
     exact = not _has_phrase(query)
     while True:
@@ -178,6 +182,8 @@ def rank(query: wq.Query, stats: CorpusStats, postings: Postings, candidates: np
             break
         inside = np.sort(top_docs)
         top_scores = score_query(query, stats, postings, exact_in=inside)[top_docs]
+        if bonus is not None:
+            top_scores = top_scores + bonus[top_docs]
         outside_best = np.delete(scores, top).max() if window < len(candidates) else -np.inf
         last_on_page = np.sort(top_scores)[::-1][min(end, window) - 1]
         if last_on_page >= outside_best:

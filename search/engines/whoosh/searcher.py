@@ -27,6 +27,8 @@ from search.engines.whoosh.query import ParsedQuery, build_query, plain_words_qu
 from search.engines.whoosh.similar import find_similar
 from search.engines.whoosh.suggest import did_you_mean
 from search.facets import FACETS
+from search.interpret import Names, build_names, interpret, lexical_readings
+from search.ranking import READING_BOOSTS
 from search.records import FacetValue
 from search.request import SearchRequest
 from search.results import Hit, SearchResult
@@ -52,6 +54,7 @@ def run_search(generation: Generation, request: SearchRequest) -> SearchResult:
         suggestion, unmatched = (did_you_mean(postings, parsed, total)
                                  if request.q and not request.like else (None, ()))
     return SearchResult(request=request, total=total, hits=hits, facets=facets,
+                        interpretation=_readings(generation, request),
                         suggestion=suggestion, unmatched=unmatched, notice=parsed.notice,
                         took_ms=(time.perf_counter() - started) * 1000, parsed=str(parsed.query))
 
@@ -160,11 +163,12 @@ def _ordered(postings: Postings, parsed: ParsedQuery, request: SearchRequest, fi
     docnums = np.flatnonzero(final)
     if not len(docnums) or end <= 0:
         return []
+    bonus = _reading_bonus(generation, request)
     if request.sort == "relevance" and has_words:
         # Only matching paragraphs are candidates: the scoring query also reaches paragraphs
         # through the article's title alone, and those must not rank.
         ranked, scores = rank(parsed.ranking_query, generation.stats, postings, docnums, end,
-                              parsed.proximity)
+                              parsed.proximity, bonus)
         return [(int(n), round(float(s), 4)) for n, s in zip(ranked[:end], scores[:end])]
     columns = generation.columns
     if request.sort == "oldest":
@@ -178,7 +182,52 @@ def _ordered(postings: Postings, parsed: ParsedQuery, request: SearchRequest, fi
         return [(int(n), None) for n in page_docnums]
     scores = score_query(parsed.ranking_query, generation.stats, postings,
                          exact_in=np.sort(page_docnums))[page_docnums]
+    if bonus is not None:
+        scores = scores + bonus[page_docnums]
     return [(int(n), round(float(s), 4)) for n, s in zip(page_docnums, scores)]
+
+
+# The names of the open generation, for reading queries (built once per generation).
+_NAMES: dict[object, Names] = {}
+
+
+def _names(generation: Generation) -> Names:
+    names = _NAMES.get(generation.path)
+    if names is None:
+        columns = generation.columns.columns
+        names = build_names(columns["publication"].values, columns["year"].values,
+                            generation.actors.values(), columns["place"].values)
+        _NAMES.clear()  # one generation is served at a time
+        _NAMES[generation.path] = names
+    return names
+
+
+def _readings(generation: Generation, request: SearchRequest) -> list[dict]:
+    """The query's words that name a facet value (search/interpret.py)."""
+    if not request.q or request.like:
+        return []
+    return interpret(request.q, _names(generation))
+
+
+def _reading_bonus(generation: Generation, request: SearchRequest) -> np.ndarray | None:
+    """Each document's READING_BOOSTS for the readings it carries (None: no reading adds any).
+
+    A publication always adds (no field scores its name); an actor or place only when read
+    through an alias its name's words do not contain ("TSJ"), since the actor and place fields
+    already score "Maduro"; a year never (the query's bare year carries YEAR_BOOST).
+    """
+    readings = _readings(generation, request)
+    if not readings:
+        return None
+    columns = generation.columns
+    bonus = np.zeros(columns.doc_count)
+    for reading, lexical in zip(readings, lexical_readings(readings, _names(generation))):
+        boost = READING_BOOSTS.get(reading["facet"], 0.0)
+        if boost and (reading["facet"] == "publication" or not lexical):
+            bonus += boost * columns.mask_any(reading["facet"], [reading["value"]])
+    if not bonus.any():
+        return None
+    return bonus * generation.stats.kind_factor  # like every score, times the kind factor
 
 
 def _hit(generation: Generation, searcher: Searcher, docnum: int, score: float | None,
