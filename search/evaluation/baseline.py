@@ -11,8 +11,7 @@ import re
 import sqlite3
 from collections.abc import Iterable
 
-from whoosh.analysis import STOP_WORDS
-
+from search.analysis import MIN_WORD_LENGTH, STOPWORDS
 from search.records import Paragraph
 from search.text import fold_accents
 
@@ -25,15 +24,17 @@ TOKENIZE = "porter unicode61 remove_diacritics 2"
 _WORD = re.compile(r"[^\W_]+")
 # A double-quoted stretch of the query: kept together as an FTS5 phrase.
 _PHRASE = re.compile(r'"([^"]*)"')
-# The same stop list and minimum length as the engine's analyzers (search/schema.py uses
-# Whoosh's StopFilter defaults), so both systems see the same content words of a query.
-_MIN_LENGTH = 2
+# The engine's stop list and minimum word length (search/analysis.py, what every engine's
+# analyzer drops), so both systems search the same content words of a query: with Whoosh's own
+# list, which it used before, the baseline also searched "who", "did", "after", "been"… while
+# the engine dropped them, and it kept out "us" and "may", which the engine searches.
+_MIN_LENGTH = MIN_WORD_LENGTH
 
 
 def _content_words(text: str) -> list[str]:
     """Words of ``text`` minus stop words and one-letter words, as the engine's analyzer drops them."""
     return [w for w in _WORD.findall(text)
-            if len(w) >= _MIN_LENGTH and fold_accents(w).lower() not in STOP_WORDS]
+            if len(w) >= _MIN_LENGTH and fold_accents(w).lower() not in STOPWORDS]
 
 
 def build_match(query: str) -> str:
