@@ -84,6 +84,16 @@ def _build(settings: Settings, engine: Engine, full: bool = False):
     return report
 
 
+def _announce_build(settings: Settings, reason: str | None) -> None:
+    """Say in plain words why the user waits: the first build, or a rebuild and its reason."""
+    seeds = settings.seeds_dir
+    shown = str(seeds) if seeds.is_absolute() or str(seeds).startswith(".") else f"./{seeds}"
+    if reason is None or reason.startswith("no index"):
+        click.echo(f"building the index from {shown} (first start)…", err=True)
+    else:
+        click.echo(f"rebuilding the index from {shown}: {reason}…", err=True)
+
+
 def _progress_printer():
     """A tqdm bar per stage of the build on stderr, with paragraphs per second."""
     from tqdm import tqdm
@@ -146,7 +156,7 @@ def search_command(query: tuple[str, ...], date_from, date_to, sort, page, per_p
         raise click.UsageError(str(error)) from None
     searcher = open_engine(settings)
     if settings.engine == "whoosh" and searcher.seed_state() is None:
-        click.echo("no index yet: building it from the seeds first", err=True)
+        _announce_build(settings, searcher.stale_reason(read_seeds(settings.seeds_dir)))
         _build(settings, searcher)
     try:
         result = searcher.search(request)
@@ -218,7 +228,7 @@ def serve_command(host: str, port: int, threads: int, seeds_dir: Path | None,
     except EngineUnavailable as error:
         _fail(str(error))
     if reason is not None:
-        click.echo(f"building the index: {reason}", err=True)
+        _announce_build(settings, reason)
         _build(settings, searcher)
     searcher.close()
     from web import create_app  # only serve needs the web package

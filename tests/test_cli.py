@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 
-from conftest import ROOT
+from conftest import ROOT, TINY_SEEDS
 
 
 def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -95,3 +95,71 @@ def test_search_on_a_damaged_index_says_rebuild_without_a_traceback(seeds, tmp_p
     assert result.returncode == 1
     assert "hemeroteca index" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# --- in process, through click's runner (issue 15): first start, paging and every filter -----
+
+def invoke(*args: str):
+    from click.testing import CliRunner
+    from search.cli import main
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def in_tiny(tiny_index, *args: str):
+    return invoke(*args, "--seeds", str(TINY_SEEDS), "--index", str(tiny_index))
+
+
+def test_first_start_says_in_plain_words_that_it_builds_the_index(seeds, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the default folders: ./seeds (the tiny corpus) and ./index
+    result = invoke("search", "drought")
+    assert result.exit_code == 0, result.output
+    assert "building the index from ./seeds (first start)…" in result.stderr
+    assert "no index" not in result.stderr
+    again = invoke("search", "drought")
+    assert "building" not in again.stderr  # only the first start builds
+
+
+def test_search_says_which_page_it_is_and_how_to_get_the_next(tiny_index):
+    first = in_tiny(tiny_index, "search", "--per-page", "2")
+    assert first.exit_code == 0, first.output
+    assert "page 1 of 14: hits 1–2 of 28; next: --page 2" in first.stdout
+    second = in_tiny(tiny_index, "search", "--per-page", "2", "--page", "2")
+    assert "page 2 of 14: hits 3–4 of 28; next: --page 3" in second.stdout
+    last = in_tiny(tiny_index, "search", "--per-page", "2", "--page", "14")
+    assert "page 14 of 14: hits 27–28 of 28" in last.stdout and "next" not in last.stdout
+    past = in_tiny(tiny_index, "search", "--per-page", "2", "--page", "99")
+    assert "page 99 is past the end: the last page is 14 (--page 14)" in past.stdout
+
+
+def test_search_kind_keeps_only_that_kind(tiny_index):
+    body = json.loads(in_tiny(tiny_index, "search", "--kind", "caption", "--json").stdout)
+    assert body["total"] == 1 and [h["kind"] for h in body["hits"]] == ["caption"]
+    both = json.loads(in_tiny(tiny_index, "search", "--kind", "caption", "--kind", "pullquote",
+                              "--json").stdout)
+    assert both["total"] == 2
+
+
+def test_search_date_range_keeps_only_dates_inside_it(tiny_index):
+    body = json.loads(in_tiny(tiny_index, "search", "--date-from", "2021-01-01", "--date-to",
+                              "2021-12-31", "--json", "--per-page", "100").stdout)
+    assert body["total"] == 6
+    assert all(h["date"].startswith("2021") for h in body["hits"])
+    after = json.loads(in_tiny(tiny_index, "search", "--date-from", "2021-11-19", "--json").stdout)
+    assert all(h["date"] > "2021-11-18" for h in after["hits"])
+
+
+def test_search_bad_date_is_a_usage_error(tiny_index):
+    result = in_tiny(tiny_index, "search", "--date-from", "last week")
+    assert result.exit_code == 2
+    assert "date_from" in result.stderr
+
+
+def test_search_like_lists_other_paragraphs_like_it(tiny_index):
+    source = json.loads(in_tiny(tiny_index, "search", "drought", "--json").stdout)["hits"][0]
+    body = json.loads(in_tiny(tiny_index, "search", "--like", source["id"], "--json").stdout)
+    assert body["total"] > 0
+    assert source["id"] not in [h["id"] for h in body["hits"]]
+    printed = in_tiny(tiny_index, "search", "--like", source["id"])
+    assert printed.exit_code == 0 and f"[{body['hits'][0]['id']}]" in printed.stdout
+    unknown = in_tiny(tiny_index, "search", "--like", "no-such-paragraph")
+    assert unknown.exit_code == 2 and "like" in unknown.stderr
