@@ -119,6 +119,8 @@ def test_api_search_answers_200_or_a_json_400(client, params):
 @given(params=PARAMS)
 def test_search_page_answers_200_or_400_never_500(client, params):
     response = client.get("/", query_string=params)
+    if response.status_code == 302:  # a harmless slip corrected (web/page_params.py), once
+        response = client.get(response.headers["Location"])
     assert response.status_code in (200, 400), response.get_data(as_text=True)[:500]
 
 
@@ -153,6 +155,9 @@ def test_api_conforms_to_its_openapi_document(api_schema):
         @SCHEMA_FUZZ
         @given(case=operation.as_strategy())
         def conforms(case):
-            case.call_and_validate(excluded_checks=[schemathesis.checks.positive_data_acceptance,
+            # identity: over WSGI nothing undoes a compressed body, which schemathesis would
+            # then fail to read as JSON (test_compression_and_caching.py checks compression)
+            case.call_and_validate(headers={"Accept-Encoding": "identity"},
+                                   excluded_checks=[schemathesis.checks.positive_data_acceptance,
                                                     schemathesis.checks.negative_data_rejection])
         conforms()

@@ -209,6 +209,7 @@ def test_on_a_phone_the_header_is_compact_and_filters_open_near_the_top(browser,
         wait_for(lambda: css(driver, '[data-facet="actor"]').is_displayed())
         assert top(driver, css(driver, "#filters")) < 150, "they open at the top, not below the hits"
         if javascript:
+            driver.execute_script("window.scrollTo(0, 0);")  # the header above the open filters
             screenshot(driver, "seed-filters-phone", PHONE)  # it restores the desktop size
             set_viewport(driver, PHONE)
         css(driver, '[data-facet="year"] li a.filter').click()
