@@ -68,6 +68,10 @@ class Engine(Protocol):
             ``mode=hybrid`` without the semantic extra).
         """
 
+    def hybrid_unavailable(self) -> str | None:
+        """Why ``mode=hybrid`` cannot be answered here (the semantic extra is not installed, or
+        the index was built without vectors), or None. Cheap: pages ask it to offer the mode."""
+
     def export(self, request: SearchRequest, limit: int | None = None) -> Export:
         """Every matching paragraph in the request's order, streamed (page and per_page ignored)."""
 

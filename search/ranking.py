@@ -69,3 +69,22 @@ KIND_FACTORS = {"pullquote": 0.5, "caption": 0.8}
 # Fields a user may name in a query (``field:value``), mapped to the index field.
 USER_FIELDS = {"text": "text", "title": "title", "publication": "publication", "actor": "actor",
                "place": "place", "year": "year", "kind": "kind"}
+
+# Hybrid search (mode=hybrid, the `semantic` extra; search/semantic/fusion.py). A hit's score is
+# SEMANTIC_WEIGHT × cosine(query, paragraph) + (1 − SEMANTIC_WEIGHT) × its lexical score divided
+# by the best lexical score of the request. 0.3 is the mix measured in DEPENDENCIES.md (mean
+# nDCG@10 0.768 → 0.817 on the judged queries; the model alone scored 0.66, well below the
+# words): meaning reorders and adds paragraphs, the words stay the stronger evidence. Not tuned
+# here on the judged sample.
+SEMANTIC_WEIGHT = 0.3
+# The best FUSION_DEPTH lexical matches are re-ranked with their cosines; matches below them
+# follow in lexical order. 100 is ten pages: deeper than anyone reads, and a fixed depth keeps
+# the order of a page independent of which page was asked for.
+FUSION_DEPTH = 100
+# At most MEANING_NEIGHBOURS paragraphs join through meaning alone (two pages): the nearest to
+# the query among those the filters allow, if their cosine is at least MEANING_MIN_COSINE. With
+# all-MiniLM-L6-v2 on the seeds, queries about nothing in them (cake recipes, qubits, "xyzzy")
+# reached at most 0.22, paraphrases of what the articles say 0.32-0.54: below 0.3 a "related by
+# meaning" label would mostly be noise.
+MEANING_NEIGHBOURS = 20
+MEANING_MIN_COSINE = 0.3

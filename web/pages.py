@@ -305,7 +305,9 @@ def search():
         range_anchor=_range_anchor(search_request), focus_find=next(iter(finds), None),
         timeline=timeline, documents=documents[:BLANK_DOCUMENTS], document_count=len(documents),
         top_actors=actors, like=_like_source(engine, search_request),
-        max_export=current_app.config["MAX_EXPORT_ROWS"])
+        max_export=current_app.config["MAX_EXPORT_ROWS"],
+        # words and meaning (mode=hybrid) only where this index and installation can answer it
+        hybrid_offered=getattr(engine, "hybrid_unavailable", lambda: "")() is None)
 
 
 def _search_error(error: BadParameter, args: dict[str, list[str]]):

@@ -24,6 +24,10 @@ from search.engines.whoosh.searcher import export_hits, run_search
 from search.request import BadParameter, SearchRequest
 from search.results import SearchResult
 from search.seeds import SeedState
+from search.semantic.meaning import (NEEDS_EXTRA, Meaning, MeaningUnavailable, open_meaning,
+                                     unavailable_reason)
+from search.semantic.model import missing_reason
+from search.semantic.store import VectorSet
 
 if TYPE_CHECKING:  # the build's pipeline (NLTK) is imported only by a process that builds
     from search.changes import BuildReport, ChangeSet
@@ -39,6 +43,9 @@ class WhooshEngine:
         self.index_dir = Path(settings.index_dir)
         self._lock = threading.Lock()
         self._generation: Generation | None = None
+        # the current generation's vectors (or None) and, once hybrid was asked, its Meaning
+        self._vectors: tuple[Path, VectorSet | None] | None = None
+        self._meaning: tuple[Path, Meaning] | None = None
 
     # ------------------------------------------------------------------ the open generation
     def generation(self) -> Generation:
@@ -70,12 +77,60 @@ class WhooshEngine:
     # ------------------------------------------------------------------ searching
     def search(self, request: SearchRequest) -> SearchResult:
         if request.mode == "hybrid":
-            raise BadParameter("mode", "hybrid search needs the semantic extra: "
-                                       "pip install -e '.[semantic]', then rebuild the index")
+            generation = self._hybrid_generation()
+            try:
+                return run_search(generation, request, self.meaning(generation))
+            except MeaningUnavailable as error:  # the model's files are not the pinned ones
+                raise BadParameter("mode", str(error)) from None
         return run_search(self.generation(), request)
 
     def export(self, request: SearchRequest, limit: int | None = None) -> Export:
+        if request.mode == "hybrid":
+            # checked here, not while the export streams: a 400 must come before the first row
+            generation = self._hybrid_generation()
+            return export_hits(generation, request, limit, self.meaning(generation))
         return export_hits(self.generation(), request, limit)
+
+    # ------------------------------------------------------------------ meaning (semantic extra)
+    def hybrid_unavailable(self) -> str | None:
+        """Why ``mode=hybrid`` cannot be answered (no extra, no vectors), or None. Cheap."""
+        try:
+            return unavailable_reason(self._vector_set(self.generation()))
+        except MeaningUnavailable as error:
+            return str(error)
+
+    def _hybrid_generation(self) -> Generation:
+        # Without the extra the answer is a 400 whatever the index: say so before opening it.
+        if missing_reason() is not None:
+            raise BadParameter("mode", NEEDS_EXTRA)
+        return self.generation()
+
+    def meaning(self, generation: Generation) -> Meaning:
+        """``generation``'s vectors for hybrid search, opened once per generation.
+
+        :raises BadParameter: the index has no vectors, or vectors of another model (the
+            message says to rebuild).
+        """
+        cached = self._meaning
+        if cached is not None and cached[0] == generation.path:
+            return cached[1]
+        try:
+            meaning = open_meaning(self._vector_set(generation), generation.paragraph_ids)
+        except MeaningUnavailable as error:
+            raise BadParameter("mode", str(error)) from None
+        self._meaning = (generation.path, meaning)
+        return meaning
+
+    def _vector_set(self, generation: Generation) -> VectorSet | None:
+        cached = self._vectors
+        if cached is None or cached[0] != generation.path:
+            try:
+                vectors = VectorSet.load(generation.path)
+            except (OSError, ValueError) as error:  # damaged: searching by words still works
+                raise MeaningUnavailable(f"the index's vectors cannot be read ({error}): "
+                                         "rebuild the index (hemeroteca index --full)") from None
+            cached = self._vectors = (generation.path, vectors)
+        return cached[1]
 
     # ------------------------------------------------------------------ documents and actors
     def documents(self) -> list[dict]:

@@ -27,6 +27,7 @@ from search.engines.whoosh.layout import (BUILD_FILE, COLUMNS_DIR, CURRENT, DIRE
                                           current_generation, read_seed_state)
 from search.engines.whoosh.schema import SCHEMA_VERSION, build_schema
 from search.records import ActorMention, Document
+from search.semantic.model import missing_reason as semantic_missing
 
 PARALLEL_FROM = 5000  # paragraphs: a build this big writes with two processes
 # What the facet columns read of a paragraph's row (FacetColumns.from_stored).
@@ -62,6 +63,7 @@ def write_generation(index_dir: Path, changes: ChangeSet,
         building.mkdir()
         try:
             _write_whoosh(building, changes.documents, changes.mentions, progress)
+            vectors_note = _write_vectors(building, index_dir, progress)
             _write_json(building / DIRECTORY_FILE, changes.directory)
             _write_json(building / BUILD_FILE, {
                 "schema_version": SCHEMA_VERSION,
@@ -83,7 +85,8 @@ def write_generation(index_dir: Path, changes: ChangeSet,
                        added=len(changes.added), changed=len(changes.changed),
                        removed=len(changes.removed),
                        unchanged=len(changes.documents) - len(changes.added) - len(changes.changed),
-                       skipped=list(changes.skipped), notes=list(changes.notes),
+                       skipped=list(changes.skipped),
+                       notes=list(changes.notes) + ([vectors_note] if vectors_note else []),
                        location=str(generation))
 
 
@@ -119,6 +122,28 @@ def _write_whoosh(folder: Path, documents: list[Document],
         ids = [fields["id"] for _, fields in sorted(reader.iter_docs(), key=lambda item: item[0])]
     FacetColumns.from_stored([rows[pid] for pid in ids]).save(folder / COLUMNS_DIR, ids)
     ix.close()
+
+
+def _write_vectors(folder: Path, index_dir: Path,
+                   progress: Callable[..., None] | None) -> str | None:
+    """With the semantic extra installed, store every paragraph's vector with the generation
+    (search/semantic/store.py: only texts not embedded before are embedded). Without it, do
+    nothing: the index is what it always was. Returns a note when the extra cannot run."""
+    if semantic_missing() is not None:
+        return None
+    from search.semantic.model import ModelUnavailable, load_embedder
+    from search.semantic.store import write_vectors
+    try:
+        embedder = load_embedder()
+    except ModelUnavailable as error:
+        return f"built without vectors, so hybrid search is off: {error}"
+    ix = whoosh_index.open_dir(str(folder))
+    with ix.reader() as reader:  # docnum order: the searcher then reads the rows as they are
+        paragraphs = [(fields["id"], fields["text"])
+                      for _, fields in sorted(reader.iter_docs(), key=lambda item: item[0])]
+    ix.close()
+    write_vectors(folder, index_dir, paragraphs, embedder, progress)
+    return None
 
 
 def _write_json(path: Path, data: object) -> None:

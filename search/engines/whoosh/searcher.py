@@ -22,6 +22,7 @@ from search.engines.whoosh.bm25f import rank, score_query
 from search.engines.whoosh.columns import count_values
 from search.engines.whoosh.generation import Generation
 from search.engines.whoosh.highlight import highlight, matched_terms
+from search.engines.whoosh.hybrid import match_meaning
 from search.engines.whoosh.matching import Postings
 from search.engines.whoosh.query import ParsedQuery, build_query, plain_words_query
 from search.engines.whoosh.similar import find_similar
@@ -32,26 +33,38 @@ from search.ranking import READING_BOOSTS
 from search.records import FacetValue
 from search.request import SearchRequest
 from search.results import Hit, SearchResult
+from search.semantic.meaning import Meaning
 
 FACET_LIMIT = 100
 # An export reads and highlights its hits this many at a time, with one searcher per batch.
 EXPORT_BATCH = 500
 
 
-def run_search(generation: Generation, request: SearchRequest) -> SearchResult:
-    """Search ``generation`` for ``request``: one page of hits, facets over every match."""
+def run_search(generation: Generation, request: SearchRequest,
+               meaning: Meaning | None = None) -> SearchResult:
+    """Search ``generation`` for ``request``: one page of hits, facets over every match.
+    With ``meaning`` (mode=hybrid), the paragraphs nearest in meaning join the words' matches
+    and one fused score orders them (hybrid.py)."""
     started = time.perf_counter()
     with generation.index.searcher() as searcher:
         parsed, postings, matched, filters, final = _match(generation, searcher, request)
+        found = match_meaning(meaning, generation, request, filters, final) if meaning else None
+        if found is not None:
+            by_meaning = found.mask
+            matched, final = matched | by_meaning, final | by_meaning
         facets = _facets(generation, request, matched, final, filters)
         total = int(final.sum())
         start = (request.page - 1) * request.per_page
-        ordered = _ordered(postings, parsed, request, final, generation, start + request.per_page)
+        ordered = (_ordered(postings, parsed, request, final, generation, start + request.per_page)
+                   if found is None else
+                   found.ordered(postings, parsed, request, generation, start + request.per_page, _ordered))
         terms = matched_terms(parsed.query, searcher.reader()) if request.q or request.like else {}
         names = _filtered_names(generation, request)
         hits = [_hit(generation, searcher, docnum, score, terms, names)
                 for docnum, score in ordered[start:]]
-        suggestion, unmatched = (did_you_mean(postings, parsed, total)
+        if found is not None:
+            hits = [found.label(hit, docnum) for hit, (docnum, _) in zip(hits, ordered[start:])]
+        suggestion, unmatched = (did_you_mean(postings, parsed, total if found is None else found.lexical_total)
                                  if request.q and not request.like else (None, ()))
     return SearchResult(request=request, total=total, hits=hits, facets=facets,
                         interpretation=_readings(generation, request),
@@ -59,13 +72,18 @@ def run_search(generation: Generation, request: SearchRequest) -> SearchResult:
                         took_ms=(time.perf_counter() - started) * 1000, parsed=str(parsed.query))
 
 
-def export_hits(generation: Generation, request: SearchRequest, limit: int | None = None) -> Export:
+def export_hits(generation: Generation, request: SearchRequest, limit: int | None = None,
+                meaning: Meaning | None = None) -> Export:
     """Every match of ``request`` in its order (at most ``limit``), hits read as they stream."""
     with generation.index.searcher() as searcher:
-        parsed, postings, _, _, final = _match(generation, searcher, request)
+        parsed, postings, _, filters, final = _match(generation, searcher, request)
+        found = match_meaning(meaning, generation, request, filters, final) if meaning else None
+        if found is not None:
+            final = final | found.mask
         total = int(final.sum())
         end = total if limit is None else min(total, limit)
-        ordered = _ordered(postings, parsed, request, final, generation, end)
+        ordered = (_ordered(postings, parsed, request, final, generation, end) if found is None
+                   else found.ordered(postings, parsed, request, generation, end, _ordered))
         terms = matched_terms(parsed.query, searcher.reader()) if request.q or request.like else {}
         names = _filtered_names(generation, request)
 
@@ -74,6 +92,9 @@ def export_hits(generation: Generation, request: SearchRequest, limit: int | Non
             with generation.index.searcher() as batch_searcher:
                 batch = [_hit(generation, batch_searcher, docnum, score, terms, names)
                          for docnum, score in ordered[first:first + EXPORT_BATCH]]
+            if found is not None:
+                batch = [found.label(hit, docnum)
+                         for hit, (docnum, _) in zip(batch, ordered[first:first + EXPORT_BATCH])]
             yield from batch
     return Export(total=total, hits=stream(), limit=limit)
 

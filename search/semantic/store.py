@@ -1,0 +1,152 @@
+"""Paragraph vectors on disk: one set per index generation, and a cache that outlives them.
+
+Parts: ``VectorSet`` (a generation's vectors, keyed by paragraph id), ``VectorCache`` (vectors
+keyed by a hash of the paragraph's text, reused by every later build), ``text_key`` and
+``write_vectors`` (paragraphs → cache → a generation's vector files).
+
+Layout::
+
+    <generation>/vectors/model.json     {"model", "dims", "count"}
+    <generation>/vectors/ids.json       paragraph ids, one per row
+    <generation>/vectors/vectors.npy    float32 rows, unit length
+    <index>/vector-cache/<model>/*.npz  {keys, vectors} chunks: text hash → vector
+
+Rows are keyed by paragraph id, not by an engine's document number, so an engine that
+renumbers its documents (a merge, an incremental build) lines them up again when it opens them
+(``VectorSet.aligned``). The cache is written a chunk at a time during a build: a build that is
+stopped keeps what it embedded, and the next one starts from there.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+VECTORS_DIR = "vectors"
+CACHE_DIR = "vector-cache"
+CHUNK = 1024  # vectors per cache file written during a build
+
+
+def text_key(text: str) -> bytes:
+    """The cache key of a paragraph's text (32 hex characters of its sha256)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32].encode("ascii")
+
+
+@dataclass(frozen=True, slots=True)
+class VectorSet:
+    """A generation's paragraph vectors: ``ids[i]`` is the paragraph of row ``matrix[i]``."""
+
+    model: str
+    ids: list[str]
+    matrix: np.ndarray  # (len(ids), dims) float32, memory-mapped
+
+    @classmethod
+    def load(cls, generation: Path) -> VectorSet | None:
+        """The vectors stored with ``generation``, or None when it was built without them."""
+        folder = generation / VECTORS_DIR
+        if not (folder / "model.json").exists():
+            return None
+        meta = json.loads((folder / "model.json").read_text(encoding="utf-8"))
+        ids = json.loads((folder / "ids.json").read_text(encoding="utf-8"))
+        # Memory-mapped: opening costs nothing, and processes serving one index share the pages.
+        matrix = np.load(folder / "vectors.npy", mmap_mode="r")
+        if matrix.shape != (len(ids), meta["dims"]):
+            raise ValueError(f"{folder}: {matrix.shape[0]} vectors for {len(ids)} paragraph ids")
+        return cls(model=meta["model"], ids=ids, matrix=matrix)
+
+    def aligned(self, paragraph_ids: list[str]) -> np.ndarray:
+        """The vectors in the order of ``paragraph_ids`` (an engine's document numbers); a
+        paragraph without a vector gets zeros (cosine 0: never a meaning match)."""
+        if self.ids == paragraph_ids:
+            return self.matrix
+        row_of = {pid: row for row, pid in enumerate(self.ids)}
+        rows = np.array([row_of.get(pid, -1) for pid in paragraph_ids], dtype=np.int64)
+        out = np.zeros((len(paragraph_ids), self.matrix.shape[1]), dtype=np.float32)
+        present = rows >= 0
+        out[present] = self.matrix[rows[present]]
+        return out
+
+
+class VectorCache:
+    """Vectors of paragraph texts already embedded with one model, kept across builds."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.vectors: dict[bytes, np.ndarray] = {}
+        self._pending: list[tuple[bytes, np.ndarray]] = []
+        for chunk in sorted(folder.glob("*.npz")) if folder.is_dir() else ():
+            try:
+                with np.load(chunk) as data:
+                    self.vectors.update(zip(data["keys"].tolist(), data["vectors"]))
+            except (OSError, ValueError, KeyError):
+                chunk.unlink(missing_ok=True)  # cut short by a stopped build: embed it again
+
+    def add(self, key: bytes, vector: np.ndarray) -> None:
+        self.vectors[key] = vector
+        self._pending.append((key, vector))
+        if len(self._pending) >= CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self._pending:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        number = max((int(p.stem) for p in self.folder.glob("*.npz") if p.stem.isdigit()), default=0) + 1
+        self._save(self.folder / f"{number:06d}.npz", self._pending)
+        self._pending = []
+
+    def keep_only(self, keys: Iterable[bytes]) -> None:
+        """Rewrite the cache as one file holding only ``keys`` (the texts of the index just
+        built): the cache never grows past the archive, whatever was edited in between."""
+        self.flush()
+        kept = [(key, self.vectors[key]) for key in dict.fromkeys(keys) if key in self.vectors]
+        old = sorted(self.folder.glob("*.npz"))
+        self._save(self.folder / "000000.npz.new", kept)
+        for path in old:
+            path.unlink()
+        os.replace(self.folder / "000000.npz.new", self.folder / "000000.npz")
+
+    @staticmethod
+    def _save(path: Path, items: list[tuple[bytes, np.ndarray]]) -> None:
+        keys = np.array([k for k, _ in items], dtype="S32")
+        vectors = (np.stack([v for _, v in items]) if items
+                   else np.zeros((0, 0), dtype=np.float32)).astype(np.float32)
+        temporary = path.with_name(path.name + ".tmp")
+        with open(temporary, "wb") as handle:
+            np.savez(handle, keys=keys, vectors=vectors)
+        os.replace(temporary, path)
+
+
+def write_vectors(generation: Path, index_dir: Path, paragraphs: list[tuple[str, str]],
+                  embedder, progress: Callable[..., None] | None = None) -> int:
+    """Store a vector for every ``(paragraph id, text)`` with ``generation``, embedding only the
+    texts the cache does not hold; ``progress(done, total, stage="vectors")``. Returns how many
+    texts were embedded (the rest came from the cache)."""
+    cache = VectorCache(index_dir / CACHE_DIR / embedder.id)
+    keys = [text_key(text) for _, text in paragraphs]
+    todo = {key: text for key, (_, text) in zip(keys, paragraphs) if key not in cache.vectors}
+    total, reused = len(paragraphs), len(paragraphs) - len(todo)
+    items = list(todo.items())
+    for first in range(0, len(items), CHUNK):
+        part = items[first:first + CHUNK]
+        report = (None if progress is None else
+                  lambda done, first=first: progress(reused + first + done, total, stage="vectors"))
+        for (key, _), vector in zip(part, embedder.embed([text for _, text in part], report)):
+            cache.add(key, vector)
+    if progress is not None:
+        progress(total, total, stage="vectors")
+    cache.keep_only(keys)
+    folder = generation / VECTORS_DIR
+    folder.mkdir()
+    matrix = (np.stack([cache.vectors[key] for key in keys]) if keys
+              else np.zeros((0, embedder.spec.dims), dtype=np.float32))
+    np.save(folder / "vectors.npy", matrix.astype(np.float32))
+    (folder / "ids.json").write_text(json.dumps([pid for pid, _ in paragraphs]), encoding="utf-8")
+    (folder / "model.json").write_text(json.dumps({"model": embedder.id, "dims": int(matrix.shape[1]),
+                                                   "count": len(keys)}), encoding="utf-8")
+    return len(todo)
