@@ -329,3 +329,24 @@ def test_every_body_is_json():
     parsed = ParsedQuery(And((Term("Guaidó"), Phrase(("a", "b")), Prefix("x"), Wildcard("y*z"),
                               Fuzzy("w"), YearRange(2000, None), Not(Term("q")), Boost(Term("r"), 2))))
     json.dumps(dsl.search_body(REQUEST, parsed, REQUEST.filters, dsl.similar_clause("p", 28)))
+
+
+# https://docs.opensearch.org/latest/query-dsl/compound/constant-score/ : a value the query names
+# (search/interpret.py) adds READING_BOOSTS, as a should clause that never makes a match.
+def test_readings_add_their_boost_to_paragraphs_carrying_the_value():
+    from search.ranking import READING_BOOSTS
+    readings = [{"words": "Economist", "facet": "publication", "value": "The Economist"},
+                {"words": "Maduro", "facet": "actor", "value": "Nicolás Maduro"},
+                {"words": "TSJ", "facet": "actor", "value": "Supreme Tribunal of Justice"},
+                {"words": "2021", "facet": "year", "value": 2021}]
+    clauses = dsl.reading_clauses(readings, [True, True, False, True])
+    assert clauses == [
+        {"constant_score": {"filter": {"term": {"facets.publication": "The Economist"}},
+                            "boost": READING_BOOSTS["publication"]}},
+        # "Maduro" is scored by the actor field already; an alias its words do not contain is not
+        {"constant_score": {"filter": {"term": {"facets.actor": "Supreme Tribunal of Justice"}},
+                            "boost": READING_BOOSTS["actor"]}},
+    ]
+    body = dsl.search_body(parse_request({"q": ["Economist"]}), ParsedQuery(Term("Economist"), "Economist", None,
+                                                                            ("Economist",)), {}, None, clauses)
+    assert clauses[0] in body["query"]["function_score"]["query"]["bool"]["should"]

@@ -2,7 +2,7 @@
 
 Parts: ``compile_node`` (a search/querylang/nodes.py tree → a query), ``matching_query`` (which
 paragraphs match), ``ranking_clauses`` (what only ranks), ``highlight_query``, ``similar_clause``
-(``like=``), ``selection_filters`` and ``facet_aggregations`` (filters and facet counts from
+(``like=``), ``reading_clauses`` (the metadata a query names), ``selection_filters`` and ``facet_aggregations`` (filters and facet counts from
 search/facets.py), ``sort_clause``, ``search_body``, ``export_body``, ``document_body``,
 ``suggest_section``, ``word_presence``, ``count_body``.
 
@@ -44,6 +44,11 @@ from search.querylang.nodes import (And, Boost, Fuzzy, MatchAll, Node, Not, Or, 
                                     Prefix, Term, Wildcard, YearRange)
 from search.ranking import (KIND_FACTORS, PROXIMITY_BOOST, PROXIMITY_MAX_WORDS, PROXIMITY_SLOP,
                             QUERY_FIELDS, RANKING_FIELDS, USER_FIELDS, YEAR_BOOST)
+
+try:  # the readings' boosts (issue 13); absent from older trees
+    from search.ranking import READING_BOOSTS
+except ImportError:  # pragma: no cover
+    READING_BOOSTS: dict[str, float] = {}
 from search.request import SearchRequest
 
 # Index fields by what they hold: analysed words (by which analyzer), keywords, numbers.
@@ -268,6 +273,20 @@ def ranking_clauses(parsed: ParsedQuery) -> list[dict]:
     return clauses
 
 
+def reading_clauses(readings: list[dict], lexical: list[bool]) -> list[dict]:
+    """``should`` clauses for the query's readings (search/interpret.py): a paragraph carrying a
+    value the query names gains READING_BOOSTS[facet], as in the embedded engine: a publication
+    always (no field scores its name), an actor or place only when read through an alias its
+    name's words do not contain ("TSJ"), a year never (a bare year has YEAR_BOOST)."""
+    clauses = []
+    for reading, through_words in zip(readings, lexical):
+        boost = READING_BOOSTS.get(reading["facet"], 0.0)
+        if boost and (reading["facet"] == "publication" or not through_words):
+            clauses.append({"constant_score": {"filter": {"term": {facet_field(reading["facet"]): reading["value"]}},
+                                               "boost": boost}})
+    return clauses
+
+
 def highlight_query(parsed: ParsedQuery) -> dict | None:
     """What to mark: every positive word leaf on its own (a word is marked wherever it occurs,
     even in a paragraph shown for another reason, as the embedded engine marks terms), phrases
@@ -381,11 +400,11 @@ def suggest_section(words: tuple[str, ...]) -> dict:
                                       "sort": "score"}}}
 
 
-def _query_parts(request: SearchRequest, parsed: ParsedQuery,
-                 similar: dict | None) -> tuple[dict, list[dict], dict | None, bool]:
+def _query_parts(request: SearchRequest, parsed: ParsedQuery, similar: dict | None,
+                 readings: list[dict] = ()) -> tuple[dict, list[dict], dict | None, bool]:
     """(matching query, ranking clauses, highlight query, ranked) for the query and ``like``."""
     matching = matching_query(parsed)
-    ranking = ranking_clauses(parsed)
+    ranking = ranking_clauses(parsed) + list(readings)
     marks = highlight_query(parsed)
     ranked = has_words(parsed)
     if similar is not None:
@@ -396,9 +415,10 @@ def _query_parts(request: SearchRequest, parsed: ParsedQuery,
 
 
 def search_body(request: SearchRequest, parsed: ParsedQuery, selections: Mapping[str, tuple],
-                similar: dict | None = None) -> dict:
-    """One page of hits, the total, every facet's counts, highlights and the suggester."""
-    matching, ranking, marks, ranked = _query_parts(request, parsed, similar)
+                similar: dict | None = None, readings: list[dict] = ()) -> dict:
+    """One page of hits, the total, every facet's counts, highlights and the suggester;
+    ``readings``: reading_clauses of the query's readings."""
+    matching, ranking, marks, ranked = _query_parts(request, parsed, similar, readings)
     query_filters, any_of = selection_filters(request, selections)
     body: dict = {
         "query": scored_query(matching, ranking, query_filters),
@@ -448,10 +468,10 @@ def word_presence(parsed: ParsedQuery) -> dict | None:
 
 def export_body(request: SearchRequest, parsed: ParsedQuery, selections: Mapping[str, tuple],
                 pit_id: str, search_after: list | None = None, similar: dict | None = None,
-                size: int = EXPORT_BATCH) -> dict:
+                size: int = EXPORT_BATCH, readings: list[dict] = ()) -> dict:
     """One page of an export through a point in time: every filter in the query (no facets),
     the request's order with its unique tie-break, continuing ``search_after`` the last hit."""
-    matching, ranking, marks, ranked = _query_parts(request, parsed, similar)
+    matching, ranking, marks, ranked = _query_parts(request, parsed, similar, readings)
     query_filters, any_of = selection_filters(request, selections)
     body: dict = {
         "query": scored_query(matching, ranking, [*query_filters, *any_of.values()]),

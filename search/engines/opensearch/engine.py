@@ -75,6 +75,7 @@ class Directory:
     actors: dict[str, dict]
     folded: dict[str, str]  # folded, case-folded name → name
     checked_at: float = 0.0
+    names: object = None    # search/interpret.py's Names of this load, built on first use
 
     def find_actor(self, name: str) -> dict | None:
         """The actor called ``name``, matched exactly or ignoring accents and case."""
@@ -173,6 +174,20 @@ class OpenSearchEngine:
                 selections[facet.name] = values
         return selections
 
+    def _readings(self, request: SearchRequest, directory: Directory) -> tuple[list[dict], list[dict]]:
+        """(the query's readings for SearchResult.interpretation, their ranking clauses)."""
+        if not request.q.strip() or request.like:
+            return [], []
+        try:
+            from search.interpret import build_names, interpret, lexical_readings
+        except ImportError:  # pragma: no cover - the readings arrived with issue 13
+            return [], []
+        if directory.names is None:  # once per load, as the embedded engine does per generation
+            directory.names = build_names(self.facet_values("publication"), self.facet_values("year"),
+                                          directory.actors.values(), self.facet_values("place"))
+        readings = interpret(request.q, directory.names)
+        return readings, dsl.reading_clauses(readings, lexical_readings(readings, directory.names))
+
     @staticmethod
     def _names(selections: dict[str, tuple]) -> frozenset[str]:
         # the actors and places the search is filtered by: their mentions are marked
@@ -201,7 +216,8 @@ class OpenSearchEngine:
             directory = self.directory()
             selections = self._selections(request, directory)
             similar = self._similar(request.like, directory) if request.like else None
-            body = dsl.search_body(request, parsed, selections, similar)
+            readings, bonus = self._readings(request, directory)
+            body = dsl.search_body(request, parsed, selections, similar, bonus)
             response = self.client().search(index=self.alias, body=body)
             ranked = bool(similar) or dsl.has_words(parsed)
             result = responses.search_result(
@@ -213,7 +229,7 @@ class OpenSearchEngine:
                 words = parsed.words if result.total <= SUGGEST_AT_MOST else result.unmatched
                 if words:
                     suggestion = self._suggestion(parsed, response, words)
-        return dataclasses.replace(result, suggestion=suggestion,
+        return dataclasses.replace(result, suggestion=suggestion, interpretation=readings,
                                    took_ms=(time.perf_counter() - started) * 1000)
 
     def _suggestion(self, parsed: ParsedQuery, response: dict, words: tuple[str, ...]) -> str | None:
@@ -259,11 +275,12 @@ class OpenSearchEngine:
             directory = self.directory()
             selections = self._selections(request, directory)
             similar = self._similar(request.like, directory) if request.like else None
+            _, bonus = self._readings(request, directory)
             client = self.client()
             pit = client.create_pit(index=self.alias, keep_alive=dsl.PIT_KEEP_ALIVE)["pit_id"]
             try:
                 first = client.search(body=dsl.export_body(request, parsed, selections, pit,
-                                                           similar=similar))
+                                                           similar=similar, readings=bonus))
             except BaseException:
                 _close_pit(client, pit)
                 raise
@@ -289,7 +306,8 @@ class OpenSearchEngine:
                     pit = page.get("pit_id", pit)
                     with self._answering():
                         page = client.search(body=dsl.export_body(
-                            request, parsed, selections, pit, hits[-1]["sort"], similar))
+                            request, parsed, selections, pit, hits[-1]["sort"], similar,
+                            readings=bonus))
             finally:
                 _close_pit(client, pit)
         return Export(total=total, hits=stream(), limit=limit)
