@@ -7,6 +7,7 @@ import pytest
 from whoosh import query as wq
 
 from search.engines.whoosh.query import build_query
+from search.ranking import PROXIMITY_BOOST, PROXIMITY_SLOP, YEAR_BOOST
 from search.request import BadParameter, parse_request
 
 
@@ -103,6 +104,89 @@ def test_malformed_query_falls_back_to_plain_words_with_a_notice(text):
 def test_query_of_only_syntax_has_nothing_to_search():
     parsed = build_query('"( )"')
     assert parsed.notice
+
+
+# --- The neutral tree compiled to Whoosh (querylang/parser.py reads the text) -----------------
+
+def leaves(query: wq.Query) -> list[wq.Query]:
+    return list(query.leaves()) if not query.is_leaf() else [query]
+
+
+def test_a_bare_word_searches_each_query_field_through_its_analyzer_with_its_boost():
+    query = build_query("Sanctions").query
+    assert query == wq.Or([wq.Term("text", "sanction"), wq.Term("text_exact", "sanctions", boost=0.5),
+                           wq.Term("actor", "sanctions", boost=1.2), wq.Term("place", "sanctions", boost=0.6)])
+
+
+def test_a_boost_multiplies_each_fields_boost_and_a_named_field_is_unboosted():
+    boosts = {q.fieldname: q.boost for q in leaves(build_query("Maduro^2").query)}
+    assert boosts == {"text": 2.0, "text_exact": 1.0, "actor": 2.4, "place": 1.2}
+    assert build_query("actor:lopez").query == wq.Term("actor", "lopez")
+
+
+def test_a_phrase_matches_on_positions_and_ranks_by_exact_words_too():
+    parsed = build_query('"National Assembly"')
+    # text_exact has no positions: the stemmed text phrase finds the same paragraphs
+    assert {q.fieldname for q in leaves(parsed.query)} == {"text", "actor", "place"}
+    assert all(isinstance(q, wq.Phrase) and q.slop == 1 for q in leaves(parsed.query))
+    exact = [q for q in parsed.ranking_query.children() if isinstance(q, wq.And)]
+    assert exact == [wq.And([wq.Term("text_exact", "national"), wq.Term("text_exact", "assembly")], boost=0.5)]
+
+
+def test_a_hyphenated_name_compiles_to_its_phrase_its_joined_form_and_its_words():
+    found = leaves(build_query("Padrino-López").query)
+    assert wq.Phrase("text", ["padrino", "lopez"], slop=1) in found
+    assert wq.Term("actor", "padrinolopez", boost=1.2) in found
+    assert wq.Term("text", "lopez") in found
+    assert not any(isinstance(q, wq.AndNot) for q in [build_query("Padrino-López").query])
+
+
+def test_a_question_mark_ending_a_word_compiles_to_the_word():
+    assert build_query("who is Guaidó?").query == build_query("Guaidó").query
+
+
+def test_binary_not_and_minus_compile_alike_to_and_not():
+    assert build_query("drought NOT food").query == build_query("drought -food").query
+    assert isinstance(build_query("drought AND NOT food").query, wq.AndNot)
+
+
+def test_a_narrowing_field_requires_the_words_too():
+    query = build_query("year:2016 food").query
+    assert isinstance(query, wq.And)
+    assert query.subqueries[0] == wq.NumericRange("year", 2016, 2016)
+
+
+def test_a_bare_year_ranks_its_years_articles_higher_but_a_year_field_does_not():
+    bonus = [q for q in leaves(build_query("Maduro 2021").ranking_query) if q.fieldname == "year"]
+    assert [q.boost for q in bonus] == [YEAR_BOOST]
+    assert not [q for q in leaves(build_query("year:2016..2019 Padrino").ranking_query)
+                if isinstance(q, wq.Term) and q.fieldname == "year"]
+
+
+def test_proximity_is_a_sloppy_phrase_of_the_stems():
+    assert build_query("sanctions relief").proximity == wq.Phrase("text", ["sanction", "relief"],
+                                                                  slop=PROXIMITY_SLOP, boost=PROXIMITY_BOOST)
+    assert build_query("sanctions AND relief").proximity is None
+
+
+def test_a_quoted_value_of_a_field_without_positions_is_the_value():
+    assert build_query('kind:"pullquote"').query == wq.Term("kind", "pullquote")
+
+
+def test_nothing_to_search_is_the_null_query_with_the_notice():
+    parsed = build_query("the")
+    assert parsed.query is wq.NullQuery and parsed.notice and parsed.scoring is None
+
+
+@pytest.mark.parametrize("text", ["-Maduro", "-food -drought", "Maduro OR NOT oil", "x (NOT y) OR z"])
+def test_negations_match_the_complement_whoosh_computes(seed_index, text):
+    from search.engines.whoosh.generation import open_current
+    from search.engines.whoosh.matching import query_mask
+    generation = open_current(seed_index)
+    query = build_query(text).query
+    with generation.index.searcher() as searcher:
+        mask = query_mask(searcher, query, generation.columns.doc_count)
+        assert set(mask.nonzero()[0].tolist()) == set(searcher.docs_for_query(query)), text
 
 
 # --- The query language through the API, on the tiny corpus (tests/data/README.md) -------------

@@ -22,7 +22,10 @@ from typing import Union
 
 @dataclass(frozen=True, slots=True)
 class Term:
-    """One word, as typed (``Guaidó``)."""
+    """One word, as typed (``Guaidó``). The analysis may make several index words of it
+    (``Maduro's`` is "maduro" and "s" to the name fields): any of them matches, and each adds to
+    the score, as if they had been typed apart. Never only stop words (the parser drops those).
+    """
 
     text: str
     field: str | None = None
@@ -30,7 +33,13 @@ class Term:
 
 @dataclass(frozen=True, slots=True)
 class Phrase:
-    """Words in this order (``"National Assembly"``); ``slop`` other words may stand between."""
+    """Words in this order (``"National Assembly"``); ``slop`` other words may stand between.
+
+    ``words`` are as typed, split at spaces and at hyphens (``"pro-government rally"`` is
+    pro, government, rally), stop words kept: an engine analyses them joined by spaces, so a
+    stop word between two words counts as the index counted it. At least two words (one is a
+    ``Term``), at least one of them not a stop word.
+    """
 
     words: tuple[str, ...]
     field: str | None = None
@@ -47,7 +56,8 @@ class Prefix:
 
 @dataclass(frozen=True, slots=True)
 class Wildcard:
-    """Words matching a pattern with ``*`` (any letters) inside it (``s*tions``)."""
+    """Words matching a pattern: ``*`` any letters, ``?`` one letter (``s*tions``,
+    ``sanctio?s``; a ``?`` ending a word is a question mark, never a pattern)."""
 
     pattern: str
     field: str | None = None
@@ -64,7 +74,8 @@ class Fuzzy:
 
 @dataclass(frozen=True, slots=True)
 class YearRange:
-    """Paragraphs of articles from ``start`` to ``end`` (inclusive; None = open at that end)."""
+    """Paragraphs of articles from ``start`` to ``end`` (inclusive; None = open at that end;
+    never both None)."""
 
     start: int | None
     end: int | None

@@ -1,25 +1,25 @@
-"""From query text to a Whoosh query.
+"""The query language's tree compiled to Whoosh queries: the embedded engine's query compiler.
 
-Parts: ``ParsedQuery`` and ``build_query`` (query text → Whoosh query, with a notice when the
-text had to be repaired), ``query_words`` (the plain words of a query).
+Parts: ``ParsedQuery`` (the Whoosh queries for one query text), ``build_query`` (text →
+ParsedQuery: querylang.parse_query, then ``compile_query``), ``compile_query`` (the neutral
+tree → Whoosh queries), ``plain_words_query`` (the words of a text, no syntax: the repair path).
 
-Pure: no Flask, no open index.
+A word with no field searches the fields of ranking.QUERY_FIELDS, each through its own analyzer
+(schema.py) and with its boost, as Whoosh's MultifieldParser did; a field the user names
+(``actor:lopez``) searches that field alone, unboosted. Pure: no Flask, no open index.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from whoosh import query as wq
-from whoosh.qparser import (BoostPlugin, FieldsPlugin, FuzzyTermPlugin, GroupPlugin, MultifieldParser,
-                            OperatorsPlugin, OrGroup, PhrasePlugin, PlusMinusPlugin, RangePlugin,
-                            SingleQuotePlugin, WildcardPlugin, syntax)
-
 
 from search.engines.whoosh.schema import build_schema, text_analyzer
-from search.ranking import (PROXIMITY_BOOST, PROXIMITY_SLOP, QUERY_FIELDS, RANKING_FIELDS, USER_FIELDS,
-                            YEAR_BOOST)
-from search.text import iter_words
+from search.querylang import nodes
+from search.querylang.parser import parse_query, plain_words
+from search.ranking import (PROXIMITY_BOOST, PROXIMITY_MAX_WORDS, PROXIMITY_SLOP, QUERY_FIELDS, RANKING_FIELDS,
+                            USER_FIELDS, YEAR_BOOST)
+
 
 @dataclass(frozen=True, slots=True)
 class ParsedQuery:
@@ -47,233 +47,151 @@ class ParsedQuery:
 
 
 _SCHEMA = build_schema()
-# year:2016..2019 is friendlier than Whoosh's year:[2016 TO 2019]; either end may be left open
-# (year:..2015, year:2020..), and Whoosh's own open end "*" is read as open too.
-_YEAR_RANGE = re.compile(r"\byear:(?=\d{4}\.\.|\.\.\d{4})(\d{4})?\.\.(\d{4})?(?![\w.])")
-_STAR_RANGE_END = re.compile(r"\[\s*\*\s+TO\b|\bTO\s+\*\s*\]")
-# A query made only of excluded words ("-Maduro -Guaidó") means every paragraph without them.
-_ONLY_EXCLUSIONS = re.compile(r"\s*-[^\s\-][^\s]*(\s+-[^\s\-][^\s]*)*\s*")
-# A bare trailing ~ means "fuzzy"; Whoosh's default distance 1 misses swapped letters
-# (Guiado → Guaido is two edits), so make it 2.
-_BARE_FUZZY = re.compile(r"(\w)~(?![\d.])")
-# A four-digit year standing alone as a bare word (not "year:2021", not "2021-22").
-_BARE_YEAR = re.compile(r"(?<![\w:.-])(?:19|20)\d\d(?![\w.-])")
-# Any of these makes a query more than bare words: no proximity bonus is guessed for it.
-_SYNTAX_CHARS = re.compile(r'["()*?~:^\[\]{}]|(^|\s)[-+]|\b(AND|OR|NOT)\b')
-_SYNTAX_PLUGINS = (PhrasePlugin, GroupPlugin, OperatorsPlugin, BoostPlugin, WildcardPlugin,
-                   RangePlugin, FieldsPlugin, SingleQuotePlugin, FuzzyTermPlugin, PlusMinusPlugin)
-
-
-def _parser(syntax_on: bool, fieldboosts: dict[str, float] = QUERY_FIELDS) -> MultifieldParser:
-    parser = MultifieldParser(list(fieldboosts), _SCHEMA, fieldboosts=fieldboosts,
-                              group=OrGroup)  # bare words are OR-ed; BM25 sums favour all of them
-    if syntax_on:
-        parser.add_plugin(FuzzyTermPlugin())
-        parser.add_plugin(PlusMinusPlugin())
-    else:
-        for plugin in _SYNTAX_PLUGINS:
-            parser.remove_plugin_class(plugin)
-    return parser
-
-
-def query_words(text: str) -> tuple[str, ...]:
-    """The plain words of a query text, syntax and field names dropped."""
-    text = re.sub(r"\b(\w+):", " ", text)
-    return tuple(word for _, _, word in iter_words(text) if word not in ("AND", "OR", "NOT"))
+_TEXT_ANALYZER = text_analyzer()
+# Ranking-only: the article's title and publication add to the score of a paragraph the
+# matching query found and never make one match alone. (Combining the matching query and a
+# separate title query with AndMaybe or Or looked simpler, but Whoosh 2.7.4's top-N collection
+# then lost hits when a limit was set: pages overlapped. A title field inside each word's group
+# has no such problem.)
+_SCORING_FIELDS = {**QUERY_FIELDS, **RANKING_FIELDS}
 
 
 def build_query(text: str) -> ParsedQuery:
-    """Parse the query language; text Whoosh cannot parse is searched as plain words.
+    """Parse the query language (text that is not the language is searched as plain words).
 
-    An empty text (or one with no words) matches every paragraph.
+    An empty text matches every paragraph.
     """
-    text = text.strip()
-    words = query_words(text)
-    if not text:
-        return ParsedQuery(wq.Every(), None, ())
-    problem = _syntax_problem(text)
-    if problem is None:
-        rewritten = _BARE_FUZZY.sub(r"\1~2", _year_ranges(_only_exclusions(text)))
-        restricted = _binary_not(_restrict_fields(rewritten))
-        rewritten = _require_fields(restricted)
-        # field clauses we made required (not a "+" the user typed): the words must match too
-        narrowing = rewritten != restricted and not re.search(r"(^|\s)\+", restricted)
-        try:
-            parser = _parser(syntax_on=True)
-            tree = parser.process(rewritten)
-            if not _has_error(tree):
-                parsed = _exact_phrases(_single_years_as_ranges(tree.query(parser).normalize()),
-                                        as_terms=False)
-                if narrowing:
-                    parsed = _words_required_too(parsed)
-                if not _is_null(parsed):
-                    return ParsedQuery(parsed, None, words, _scoring_query(parsed, rewritten, True),
-                                       text, _proximity(rewritten, True))
-                problem = "nothing searchable in it"
-            else:
-                problem = "Whoosh could not parse it"
-        except Exception as error:  # the parser's failures are not a documented family
-            problem = f"it could not be parsed ({type(error).__name__})"
-    return plain_words_query(text, problem)
+    return compile_query(parse_query(text))
 
 
 def plain_words_query(text: str, problem: str) -> ParsedQuery:
     """Search the words of ``text`` with no syntax; the notice says why (``problem``)."""
-    words = query_words(text)
-    if not words:
-        return ParsedQuery(wq.NullQuery, f"The query has no words to search ({problem}).", (),
-                           text=text)
-    parser = _parser(syntax_on=False)
-    parsed = parser.parse(" ".join(words)).normalize()
-    notice = f"The query was searched as plain words: {problem}."
-    if _is_null(parsed):
-        return ParsedQuery(wq.NullQuery, notice, words, text=" ".join(words))
-    return ParsedQuery(parsed, notice, words, _scoring_query(parsed, " ".join(words), False),
-                       " ".join(words), _proximity(" ".join(words), False))
+    return compile_query(plain_words(text, problem))
 
 
-def _scoring_query(query: wq.Query, text: str, syntax_on: bool) -> wq.Query:
-    """The same text searched with the ranking-only fields too, plus a bare year's bonus.
-
-    Ranking-only: the article's title, its publication and its year (``RANKING_FIELDS``). They
-    add to the score of a paragraph the matching query found and never make one match alone.
-    (Combining the matching query and a separate title query with AndMaybe or Or looked
-    simpler, but Whoosh 2.7.4's top-N collection then lost hits when a limit was set: pages
-    overlapped. A title field inside each word's group has no such problem.)
-    """
-    try:
-        parser = _parser(syntax_on, {**QUERY_FIELDS, **RANKING_FIELDS})
-        scoring = _exact_phrases(parser.parse(text).normalize(), as_terms=True)
-    except Exception:  # the bonus fields are a bonus; never let them break a query that parsed
-        return query
-    if _is_null(scoring):
-        return query
-    years = _year_terms(text)
-    return wq.Or([scoring, *years]) if years else scoring
-
-
-def _year_terms(text: str) -> list[wq.Query]:
+def compile_query(parsed: nodes.ParsedQuery) -> ParsedQuery:
+    """The Whoosh queries for a parsed query: matching, ranking and the proximity bonus."""
+    tree = parsed.tree
+    if isinstance(tree, nodes.MatchAll):
+        return ParsedQuery(wq.Every(), parsed.notice, parsed.words, text=parsed.text)
+    query = _normal(_compile(tree, QUERY_FIELDS, ranking=False)) if tree is not None else wq.NullQuery
+    if _is_null(query):
+        notice = parsed.notice or "The query has no words to search (nothing searchable in it)."
+        return ParsedQuery(wq.NullQuery, notice, parsed.words, text=parsed.text)
+    scoring = _normal(_compile(tree, _SCORING_FIELDS, ranking=True))
     # A bare year ("Maduro 2021") prefers paragraphs of articles from that year; "2021" as a
     # word of the text still matches and ranks as usual.
-    years = dict.fromkeys(m.group(0) for m in _BARE_YEAR.finditer(text))
-    return [_SCHEMA["year"].parse_query("year", year, boost=YEAR_BOOST) for year in years]
+    years = [_SCHEMA["year"].parse_query("year", str(year), boost=YEAR_BOOST) for year in parsed.bare_years]
+    if years:
+        scoring = wq.Or([scoring, *years])
+    return ParsedQuery(query, parsed.notice, parsed.words, scoring, parsed.text, _proximity(parsed.proximity))
 
 
-def _proximity(text: str, syntax_on: bool) -> wq.Phrase | None:
+def _proximity(words: tuple[str, ...] | None) -> wq.Phrase | None:
     """A bonus for bare words that stand close together, in order (a sloppy phrase).
 
     A cheap form of the sequential dependence model (Metzler & Croft, SIGIR 2005): "sanctions
     relief" said together is worth more than the two words in different sentences.
     """
-    if syntax_on and _SYNTAX_CHARS.search(text):
+    if not words:
         return None
-    stems = [t.text for t in text_analyzer()(text)]
-    if len(stems) < 2 or len(stems) > 6:
+    stems = [token.text for token in _TEXT_ANALYZER(" ".join(words))]
+    if len(stems) < 2 or len(stems) > PROXIMITY_MAX_WORDS:
         return None
     return wq.Phrase("text", stems, slop=PROXIMITY_SLOP, boost=PROXIMITY_BOOST)
 
 
-def _year_ranges(text: str) -> str:
-    text = _YEAR_RANGE.sub(lambda m: _range(m.group(1), m.group(2)), text)
-    return _STAR_RANGE_END.sub(lambda m: "[TO" if m.group().startswith("[") else "TO]", text)
+def _compile(node: nodes.Node, fields: dict[str, float], ranking: bool, boost: float = 1.0) -> wq.Query | None:
+    """``node`` as a Whoosh query over ``fields`` (None: nothing of it is searchable).
+
+    ``ranking``: the query only ranks, so a phrase on ``text_exact`` (no positions there)
+    counts as all its exact words; to match, it is left to the stemmed ``text`` phrase, which
+    finds the same paragraphs.
+    """
+    kind = type(node)
+    if kind is nodes.Term:
+        return _or([_term(name, node.text, weight * boost) for name, weight in _fields(node.field, fields)])
+    if kind is nodes.Phrase:
+        return _or([_phrase(name, node, weight * boost, ranking) for name, weight in _fields(node.field, fields)])
+    if kind in (nodes.Prefix, nodes.Wildcard, nodes.Fuzzy):
+        return _or([_pattern(name, node, weight * boost) for name, weight in _fields(node.field, fields)])
+    if kind is nodes.YearRange:
+        return wq.NumericRange("year", node.start, node.end, boost=boost)
+    if kind is nodes.MatchAll:
+        return wq.Every(boost=boost)
+    if kind is nodes.Boost:
+        return _compile(node.child, fields, ranking, boost * node.factor)
+    if kind is nodes.Or:
+        return _or([_compile(child, fields, ranking, boost) for child in node.children])
+    if kind is nodes.Not:
+        child = _compile(node.child, fields, ranking)
+        return wq.Not(child) if child is not None else None
+    if kind is nodes.And:
+        # And((a, Not(b), Not(c))) is a but not b or c: AndNot, which matching.py and bm25f.py
+        # compute over arrays (and which scores only what it keeps)
+        kept = [_compile(child, fields, ranking, boost) for child in node.children
+                if not isinstance(child, nodes.Not)]
+        kept = [query for query in kept if query is not None]
+        taken = [_compile(child.child, fields, ranking) for child in node.children if isinstance(child, nodes.Not)]
+        taken = [query for query in taken if query is not None]
+        if not kept:
+            return wq.Not(_or(taken)) if taken else None
+        query = kept[0] if len(kept) == 1 else wq.And(kept)
+        return wq.AndNot(query, _or(taken)) if taken else query
+    raise TypeError(f"not a query node: {node!r}")
 
 
-def _range(start: str | None, end: str | None) -> str:
-    # Whoosh reads an open end only without a space inside the bracket: [TO 2018], [2019 TO]
-    if start and end:
-        return f"year:[{start} TO {end}]"
-    return f"year:[{start} TO]" if start else f"year:[TO {end}]"
+def _fields(name: str | None, default: dict[str, float]) -> list[tuple[str, float]]:
+    return list(default.items()) if name is None else [(USER_FIELDS[name], 1.0)]
 
 
-def _only_exclusions(text: str) -> str:
-    # Whoosh drops a lone negation (nothing to subtract it from), which searched the excluded
-    # word itself; "NOT (a OR b)" is what "-a -b" means.
-    if not _ONLY_EXCLUSIONS.fullmatch(text):
-        return text
-    return "NOT (" + " OR ".join(word[1:] for word in text.split()) + ")"
+def _analysed(fieldname: str, text: str, tokenize: bool = True) -> list[str]:
+    # The field's own analyzer, as the index wrote it. Words: stop words and short words
+    # dropped. A pattern (tokenize=False): one word, kept even if it is a stop word ("the*").
+    return list(_SCHEMA[fieldname].process_text(text, mode="query", tokenize=tokenize, removestops=tokenize))
 
 
-def _syntax_problem(text: str) -> str | None:
-    """Say what is unbalanced in the query text, if anything."""
-    if text.count('"') % 2:
-        return "a quotation mark is not closed"
-    depth = 0
-    for char in text:
-        depth += {"(": 1, ")": -1}.get(char, 0)
-        if depth < 0:
-            return "a parenthesis is closed before it is opened"
-    if depth:
-        return "a parenthesis is not closed"
-    if re.search(r"(^|\s)(AND|OR)(\s*$|\s+(AND|OR)\b)|^\s*(AND|OR)\b|\bNOT\s*$", text):
-        return "an operator has nothing on one side"
-    return None
+def _term(fieldname: str, text: str, boost: float) -> wq.Query | None:
+    words = _analysed(fieldname, text)
+    if len(words) == 1:
+        return wq.Term(fieldname, words[0], boost=boost)
+    # "Maduro's" is two words to the name fields ("maduro", "s"): either one, as Whoosh's
+    # parser read a word that its analyzer split
+    return _or([wq.Term(fieldname, word, boost=boost) for word in words])
 
 
-def _restrict_fields(text: str) -> str:
-    # Only the documented fields may be named; any other "name:" is an ordinary word, so a
-    # query such as "ratio:3" or "http://…" does not silently search a hidden field.
-    def replace(match: re.Match) -> str:
-        name = match.group(1)
-        mapped = USER_FIELDS.get(name.lower())
-        return f"{mapped}:" if mapped else f"{name} "
-    return re.sub(r"\b(\w+):(?=\S)", replace, text)
+def _phrase(fieldname: str, phrase: nodes.Phrase, boost: float, ranking: bool) -> wq.Query | None:
+    words = _analysed(fieldname, " ".join(phrase.words))
+    if not words:
+        return None
+    if len(words) == 1:  # the other words were stop words
+        return wq.Term(fieldname, words[0], boost=boost)
+    if not _SCHEMA[fieldname].format.supports("positions"):
+        if ranking or fieldname not in QUERY_FIELDS:
+            return wq.And([wq.Term(fieldname, word) for word in words], boost=boost)
+        return None
+    # Whoosh's slop counts positions: 1 is adjacent
+    return wq.Phrase(fieldname, words, slop=phrase.slop + 1, boost=boost)
 
 
-def _require_fields(text: str) -> str:
-    # "year:2016..2019 Padrino" means Padrino within those years, not either one: a field clause
-    # narrows the search (as web search engines treat "site:"), unless the query spells out its
-    # own logic with AND / OR / NOT or parentheses, in which case it is taken as written.
-    if re.search(r"\b(AND|OR|NOT)\b|[()]", text):
-        return text
-    fields = "|".join(sorted(set(USER_FIELDS.values())))
-    return re.sub(rf"(^|\s)(?=({fields}):\S)", r"\1+", text)
+def _pattern(fieldname: str, node: nodes.Prefix | nodes.Wildcard | nodes.Fuzzy, boost: float) -> wq.Query | None:
+    # Patterns are analysed whole (Whoosh's parser did the same): folded and stemmed, never split
+    text = node.pattern if isinstance(node, nodes.Wildcard) else node.text
+    words = _analysed(fieldname, text, tokenize=False)
+    if not words:
+        return None
+    if isinstance(node, nodes.Fuzzy):
+        return wq.FuzzyTerm(fieldname, words[0], boost=boost, maxdist=node.distance, prefixlength=0)
+    return (wq.Prefix if isinstance(node, nodes.Prefix) else wq.Wildcard)(fieldname, words[0], boost=boost)
 
 
-def _binary_not(text: str) -> str:
-    # Whoosh's NOT is a prefix: "drought NOT food" would be "drought OR anything without food".
-    # People mean "drought but not food", as with -food.
-    return re.sub(r"(?<=\S)(?<!\bAND)(?<!\bOR)(?<!\()\s+NOT\s+", " AND NOT ", text)
+def _or(queries: list[wq.Query | None]) -> wq.Query | None:
+    queries = [query for query in queries if query is not None]
+    return None if not queries else queries[0] if len(queries) == 1 else wq.Or(queries)
 
 
-def _single_years_as_ranges(query: wq.Query) -> wq.Query:
-    # year:2016 parses to a Term holding the number's binary encoding; a one-year range matches
-    # the same paragraphs and its terms are never mistaken for words (highlighting decodes
-    # every matched term as text).
-    if isinstance(query, wq.Term) and query.fieldname == "year":
-        year = _SCHEMA["year"].from_bytes(query.text) if isinstance(query.text, bytes) else int(query.text)
-        return wq.NumericRange("year", year, year, boost=query.boost)
-    if query.is_leaf():
-        return query
-    return query.apply(_single_years_as_ranges)
-
-
-def _exact_phrases(query: wq.Query, as_terms: bool) -> wq.Query:
-    # The parser puts a phrase on every default field, but text_exact keeps no positions (the
-    # stemmed ``text`` phrase finds the same paragraphs). To match, it is dropped; to rank, its
-    # words' exact forms still count: all of them present scores like the exact phrase did.
-    if isinstance(query, wq.Phrase) and query.fieldname == "text_exact":
-        if not as_terms:
-            return wq.NullQuery
-        return wq.And([wq.Term("text_exact", word) for word in query.words], boost=query.boost)
-    if query.is_leaf():
-        return query
-    return query.apply(lambda child: _exact_phrases(child, as_terms)).normalize()
-
-
-def _words_required_too(query: wq.Query) -> wq.Query:
-    # Whoosh reads "+year:2016 Padrino" as year AND MAYBE Padrino (every 2016 paragraph matches);
-    # a narrowing field means "Padrino, within 2016": at least one of the words must match too.
-    if isinstance(query, wq.AndMaybe):
-        return wq.And([query.a, query.b])
-    if isinstance(query, wq.AndNot):
-        return wq.AndNot(_words_required_too(query.a), query.b)
-    return query
-
-
-def _has_error(node: syntax.SyntaxNode) -> bool:
-    if isinstance(node, syntax.ErrorNode):
-        return True
-    return any(_has_error(child) for child in getattr(node, "nodes", None) or [])
+def _normal(query: wq.Query | None) -> wq.Query:
+    return wq.NullQuery if query is None else query.normalize()
 
 
 def _is_null(query: wq.Query) -> bool:
