@@ -163,3 +163,14 @@ def test_document_paragraphs_are_the_api_entries(sources):
     assert set(paragraphs[0]) == {"id", "position", "anchor", "kind", "section", "text", "actors", "places"}
     with_query = responses.paragraphs_from(response, ParsedQuery(Term("x")))
     assert str(with_query[0]["highlight"]) == str(escape(sources["d_chile_hack-p1"]["text"]))
+
+
+def test_an_untitled_articles_hit_shows_the_directorys_display_title(sources):
+    # The cluster's paragraphs carry the real title only (null for an untitled article); the
+    # title pages show comes from the directory's document entry, as in the embedded engine.
+    source = {**sources["d_chile_hack-p2"], "title": ""}
+    documents = {"d_chile_hack": {"display_title": "Frontline Review, 2021: “Hackers…”"}}
+    hit = responses.hit_from(raw_hit(source), True, documents=documents).to_json()
+    assert hit["title"] is None
+    assert hit["display_title"] == "Frontline Review, 2021: “Hackers…”"
+    assert responses.hit_from(raw_hit(source), True).to_json()["display_title"] == "d_chile_hack"

@@ -222,7 +222,8 @@ class OpenSearchEngine:
             ranked = bool(similar) or dsl.has_words(parsed)
             result = responses.search_result(
                 request, response, parsed, ranked, selections, directory.types(),
-                self._names(selections), shown_query=_shown(body["query"]))
+                self._names(selections), shown_query=_shown(body["query"]),
+                documents=directory.documents)
             suggestion = None
             if request.q.strip() and similar is None:
                 # every word when the query finds little, else only the words that match nothing
@@ -289,6 +290,7 @@ class OpenSearchEngine:
         ranked = bool(similar) or dsl.has_words(parsed)
         matches = responses.NameMatches.of(parsed)
         names = self._names(selections)
+        documents = directory.documents
 
         def stream():
             nonlocal pit
@@ -299,7 +301,7 @@ class OpenSearchEngine:
                     for raw in hits:
                         if sent >= end:
                             return
-                        yield responses.hit_from(raw, ranked, matches, names)
+                        yield responses.hit_from(raw, ranked, matches, names, documents)
                         sent += 1
                     if sent >= end or len(hits) < dsl.EXPORT_BATCH:
                         return

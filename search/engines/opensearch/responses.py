@@ -159,9 +159,11 @@ def highlight_of(text: str, fragments: list[str] | None, mentions: Iterable = ()
 
 
 def hit_from(raw: Mapping, ranked: bool, matches: NameMatches | None = None,
-             names: frozenset[str] = frozenset()) -> Hit:
-    """One hit of a search response (``hits.hits[i]``) as a Hit."""
+             names: frozenset[str] = frozenset(), documents: Mapping[str, Mapping] | None = None) -> Hit:
+    """One hit of a search response (``hits.hits[i]``) as a Hit; ``documents`` (doc_id → the
+    directory's document entry) gives the title pages show for an untitled article."""
     source = raw["_source"]
+    document = (documents or {}).get(source["doc_id"]) or {}
     text = source["text"]
     score = raw.get("_score")
     return Hit(id=source["id"], doc_id=source["doc_id"], position=source["position"],
@@ -172,7 +174,8 @@ def hit_from(raw: Mapping, ranked: bool, matches: NameMatches | None = None,
                                       source.get("mentions"), matches, names),
                actors=[{"name": name, "type": kind} for name, kind in source.get("actors") or []],
                places=list(source.get("places") or []),
-               score=round(float(score), 4) if ranked and score is not None else None)
+               score=round(float(score), 4) if ranked and score is not None else None,
+               display_title=document.get("display_title"))
 
 
 def facets_from(aggregations: Mapping, selections: Mapping[str, tuple],
@@ -203,10 +206,10 @@ def facets_from(aggregations: Mapping, selections: Mapping[str, tuple],
 def search_result(request: SearchRequest, response: Mapping, parsed: ParsedQuery, ranked: bool,
                   selections: Mapping[str, tuple], types: Mapping[str, Mapping[object, str]] | None = None,
                   names: frozenset[str] = frozenset(), took_ms: float = 0.0,
-                  shown_query: str = "") -> SearchResult:
+                  shown_query: str = "", documents: Mapping[str, Mapping] | None = None) -> SearchResult:
     """A search response (hits, total, aggregations) as the SearchResult of ``request``."""
     matches = NameMatches.of(parsed)
-    hits = [hit_from(raw, ranked, matches, names) for raw in response["hits"]["hits"]]
+    hits = [hit_from(raw, ranked, matches, names, documents) for raw in response["hits"]["hits"]]
     aggregations = response.get("aggregations") or {}
     return SearchResult(request=request, total=int(response["hits"]["total"]["value"]), hits=hits,
                         facets=facets_from(aggregations, selections, types),
