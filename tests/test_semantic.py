@@ -352,3 +352,19 @@ def test_a_rebuild_embeds_only_the_paragraphs_whose_text_changed(tmp_path):
     one, two = VectorSet.load(tmp_path / "gen1"), VectorSet.load(tmp_path / "gen2")
     assert np.array_equal(one.matrix[0], two.matrix[0])
     assert not np.array_equal(one.matrix[1], two.matrix[1])
+
+
+@needs_extra
+def test_a_vector_does_not_depend_on_the_batch_it_was_embedded_in():
+    # Rebuilds embed only new texts, a few at a time; a fresh build embeds all of them in
+    # batches: both must give the same vectors, bit for bit, or the same seeds could rank apart.
+    from search.semantic.model import load_embedder
+    embedder = load_embedder()
+    texts = [textwrap.dedent(t).strip().split("\n\n")[1] for name, t in PARAPHRASE_CORPUS.items()
+             if name.endswith(".txt")] + ["army loyalty", "a much longer text " * 20]
+    embedder.forget()
+    together = embedder.embed(texts)
+    embedder.forget()
+    alone = np.stack([embedder.embed([text])[0] for text in texts])
+    assert np.array_equal(together, alone)
+    assert np.allclose(np.linalg.norm(together, axis=1), 1.0, atol=1e-5)
