@@ -207,7 +207,8 @@ _LOADING = threading.Lock()
 
 
 def load_embedder() -> Embedder:
-    """The process's embedder, loaded on first use (about half a second, 90 MB).
+    """The process's embedder, loaded on first use (measured: 0.4 s and 240 MB of peak RSS,
+    onnxruntime included; then about 12 ms a query).
 
     :raises ModelUnavailable: the extra is missing or a file is not the pinned one.
     """
