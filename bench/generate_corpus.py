@@ -74,7 +74,7 @@ def seed_material(seeds_dir: Path) -> tuple[list[str], list[str], list[str]]:
 
 
 def place_names() -> list[str]:
-    path = ROOT / "search" / "data" / "places.tsv"
+    path = ROOT / "search" / "actors" / "data" / "places.tsv"
     rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()
             if line and not line.startswith("#")]
     return sorted({row[1] for row in rows if len(row) >= 3 and row[2].strip() in ("country", "capital", "city")})

@@ -204,11 +204,12 @@ def write_results(rows: list[dict], args: argparse.Namespace, seconds: float) ->
         "index in a fresh process (cold start).", "",
         table, "", "## Targets (issue 7)", "", *targets(rows), "", "## Growth", "", *growth(rows), "",
         notes])
-    # bench.hybrid's section (hybrid search's costs) is its own run's: carry it over
+    # bench.hybrid's and bench.incremental's sections are their own runs': carry them over
     previous = (BENCH / "RESULTS.md").read_text(encoding="utf-8") if (BENCH / "RESULTS.md").exists() else ""
-    start, end = "<!-- bench.hybrid: start -->", "<!-- bench.hybrid: end -->"
-    if start in previous and end in previous:
-        text = text.rstrip("\n") + "\n\n" + start + previous.split(start, 1)[1].split(end, 1)[0] + end + "\n"
+    for section in ("bench.hybrid", "bench.incremental"):
+        start, end = f"<!-- {section}: start -->", f"<!-- {section}: end -->"
+        if start in previous and end in previous:
+            text = text.rstrip("\n") + "\n\n" + start + previous.split(start, 1)[1].split(end, 1)[0] + end + "\n"
     (BENCH / "RESULTS.md").write_text(text, encoding="utf-8")
     return table
 

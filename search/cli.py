@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from search.config import Settings, SettingError, resolve
-from search.engine import Engine, EngineUnavailable, IndexBusy, open_engine
+from search.engine import Engine, EngineUnavailable, IndexBusy, IndexNeedsRebuild, open_engine
 from search.facets import FACETS
 from search.ingest.catalog import CatalogError
 from search.request import BadParameter, parse_request
@@ -68,10 +68,19 @@ def _build(settings: Settings, engine: Engine, full: bool = False):
         raise click.UsageError(f"no seeds folder at {settings.seeds_dir} (use --seeds DIR)")
     progress = _progress_printer() if sys.stderr.isatty() else None
     from search.changes import plan_changes  # the pipeline (NLTK): only a build needs it
+    from search.pipeline_cache import CACHE_DIR
     try:
+        # what changed since the index's build; the pipeline's cache lives beside the index
         changes = plan_changes(settings.seeds_dir, None if full else engine.seed_state(),
-                               full=full, progress=progress)
-        report = engine.apply(changes, progress=progress)
+                               full=full, progress=progress,
+                               cache_dir=settings.index_dir / CACHE_DIR)
+        try:
+            report = engine.apply(changes, progress=progress)
+        except IndexNeedsRebuild as error:  # a damaged index: rebuilt from scratch
+            click.echo(f"note: {error}: rebuilding it", err=True)
+            changes = plan_changes(settings.seeds_dir, None, full=True, progress=progress,
+                                   cache_dir=settings.index_dir / CACHE_DIR)
+            report = engine.apply(changes, progress=progress)
     except CatalogError as error:
         _fail(f"{error}\nThe existing index was left as it was.")
     except (IndexBusy, EngineUnavailable) as error:
@@ -210,13 +219,18 @@ def format_result(result: SearchResult, color: bool = False) -> str:
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64),
               help="Worker threads of the waitress server")
+@click.option("--watch", is_flag=True,
+              help="Keep watching the seeds folder and update the index when it changes")
+@click.option("--watch-interval", "watch_interval", default=2.0, show_default=True,
+              type=click.FloatRange(0.1, 3600), help="Seconds between two looks at the seeds (--watch)")
 @_seeds_option
 @_index_option
 @_engine_options
-def serve_command(host: str, port: int, threads: int, seeds_dir: Path | None,
-                  index_dir: Path | None, engine: str | None, opensearch_url: str | None,
-                  opensearch_index: str | None) -> None:
-    """Serve the web app, bringing the index up to date with the seeds first.
+def serve_command(host: str, port: int, threads: int, watch: bool, watch_interval: float,
+                  seeds_dir: Path | None, index_dir: Path | None, engine: str | None,
+                  opensearch_url: str | None, opensearch_index: str | None) -> None:
+    """Serve the web app, bringing the index up to date with the seeds first (and, with
+    --watch, whenever they change: search/watch.py).
 
     Uses waitress (a dependency) and falls back to Flask's own server only if it is missing,
     never in debug mode; README "Serving publicly" says how to serve other machines."""
@@ -236,6 +250,11 @@ def serve_command(host: str, port: int, threads: int, seeds_dir: Path | None,
                       "ENGINE": settings.engine, "OPENSEARCH_URL": settings.opensearch_url,
                       "OPENSEARCH_INDEX": settings.opensearch_index, "AUTO_INDEX": False})
     click.echo(f"Hemeroteca on http://{host}:{port}/  (Ctrl+C to stop)", err=True)
+    if watch:
+        from search.watch import SeedWatcher
+        SeedWatcher(settings, open_engine(settings), watch_interval,
+                    log=lambda line: click.echo(line, err=True)).start()
+        click.echo(f"watching {settings.seeds_dir} for changes", err=True)
     try:
         from waitress import serve
     except ImportError:

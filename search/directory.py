@@ -1,7 +1,8 @@
 """The directory of an index generation: documents and actors as the API lists them.
 
 Parts: ``paragraph_names`` (a paragraph's distinct actors and places from its mentions),
-``paragraph_row`` (what every engine indexes for a paragraph), ``document_entry`` (a
+``paragraph_row`` (what every engine indexes for a paragraph; ``mention_fields`` its
+actors' part), ``document_entry`` (a
 document's metadata and paragraph count, JSON-ready), ``paragraph_entry``
 (a paragraph as the API shows it, from its stored fields), ``summarise_actors`` (each actor's
 type, aliases, paragraph/document counts, years and co-occurring actors).
@@ -13,15 +14,11 @@ dictionary lookup, not a scan of the index. Paragraph texts stay in the index's 
 """
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 
-from search.facets import NAME_FACETS_SKIP_KINDS
 from search.records import ActorMention, Document, Paragraph
 from search.titles import display_title
-from search.text import fold_accents
-
-MAX_CO_ACTORS = 20
+from search.tallies import ActorTallies, document_tally
 
 
 def paragraph_names(mentions: Iterable[ActorMention]) -> tuple[list[dict], list[str]]:
@@ -40,12 +37,18 @@ def paragraph_row(document: Document, paragraph: Paragraph,
                   mentions: tuple[ActorMention, ...]) -> dict:
     """What every engine indexes for one paragraph: its text, its document's metadata, its
     actors and places, and where each is named (``mentions``: [start, end, name, type])."""
-    actors, places = paragraph_names(mentions)
     return {"id": paragraph.id, "doc_id": document.doc_id, "position": paragraph.position,
             "kind": paragraph.kind, "section": paragraph.section, "text": paragraph.text,
             "title": document.title or "", "publication": document.publication or "",
-            "date": document.date or "", "year": document.year,
-            "actors": [[a["name"], a["type"]] for a in actors], "places": places,
+            "date": document.date or "", "year": document.year, **mention_fields(mentions)}
+
+
+def mention_fields(mentions: Iterable[ActorMention]) -> dict:
+    """The part of ``paragraph_row`` that comes from the paragraph's actors: ``actors``,
+    ``places`` and ``mentions`` (an incremental build restates them alone)."""
+    mentions = list(mentions)
+    actors, places = paragraph_names(mentions)
+    return {"actors": [[a["name"], a["type"]] for a in actors], "places": places,
             "mentions": [[m.start, m.end, m.name, m.type] for m in mentions]}
 
 
@@ -73,38 +76,12 @@ def summarise_actors(documents: Iterable[Document],
                      mentions: Mapping[str, tuple[ActorMention, ...]]) -> list[dict]:
     """Every actor (people, organisations, places) with its counts, most named first.
 
-    Pull-quotes are skipped, as in the facets, so a repeated sentence is not counted twice.
+    Pull-quotes are skipped, as in the facets, so a repeated sentence is not counted twice. The
+    counts are sums over articles (search/tallies.py), so an incremental build that adds or
+    removes an article reaches the same entries without recounting the corpus.
     """
-    types: dict[str, str] = {}
-    aliases: dict[str, Counter] = defaultdict(Counter)
-    paragraphs: Counter = Counter()
-    docs: dict[str, set[str]] = defaultdict(set)
-    years: dict[str, Counter] = defaultdict(Counter)
-    co_actors: dict[str, Counter] = defaultdict(Counter)
+    tallies = ActorTallies()
     for document in documents:
-        for paragraph in document.paragraphs:
-            if paragraph.kind in NAME_FACETS_SKIP_KINDS:
-                continue
-            found = mentions.get(paragraph.id, ())
-            names = list(dict.fromkeys(m.name for m in found))
-            for mention in found:
-                types.setdefault(mention.name, mention.type)
-                aliases[mention.name][mention.surface] += 1
-            for name in names:
-                paragraphs[name] += 1
-                docs[name].add(document.doc_id)
-                if document.year is not None:
-                    years[name][document.year] += 1
-                co_actors[name].update(other for other in names if other != name)
-    summaries = []
-    for name in sorted(paragraphs, key=lambda n: (-paragraphs[n], fold_accents(n).lower())):
-        summaries.append({
-            "name": name, "type": types[name],
-            "aliases": [alias for alias, _ in aliases[name].most_common()],
-            "paragraphs": paragraphs[name], "documents": len(docs[name]),
-            "years": [{"value": year, "count": count} for year, count in sorted(years[name].items())],
-            "co_actors": [{"name": other, "type": types[other], "count": count}
-                          for other, count in sorted(co_actors[name].items(),
-                                                     key=lambda item: (-item[1], item[0]))][:MAX_CO_ACTORS],
-        })
-    return summaries
+        tallies.add(document_tally(document.doc_id, document.year,
+                                   ((p.kind, mentions.get(p.id, ())) for p in document.paragraphs)))
+    return tallies.summaries()

@@ -1,7 +1,8 @@
 """The engine seam: everything the web app, the CLI, the exports and the evaluation ask of an
 index, whichever engine holds it. Nothing outside search/engines/ knows which engine answers.
 
-Parts: ``EngineUnavailable`` and ``IndexBusy`` (the errors every engine raises), ``Export`` (a
+Parts: ``EngineUnavailable``, ``IndexBusy`` and ``IndexNeedsRebuild`` (the errors every engine
+raises), ``Export`` (a
 streamed result set), ``Engine`` (the protocol), ``open_engine`` (settings → the engine).
 
 An engine indexes what the one pipeline produced (search/changes.py: ingest → actors →
@@ -34,6 +35,11 @@ class EngineUnavailable(RuntimeError):
 
 class IndexBusy(RuntimeError):
     """Another build is writing this index; the message says to wait."""
+
+
+class IndexNeedsRebuild(EngineUnavailable):
+    """The index cannot take an incremental change (its files are damaged): apply a full one
+    (``plan_changes(..., full=True)``). Raised by ``Engine.apply`` before it changes anything."""
 
 
 @dataclass(slots=True)
@@ -101,7 +107,9 @@ class Engine(Protocol):
         """Index ``changes`` (a full rebuild or added/changed/removed documents), all or nothing:
         readers see the old index until the new one is complete.
 
-        :raises IndexBusy: another build is writing.
+        :raises IndexBusy: another build is writing, or an incremental change was planned
+            against something else than what the index holds.
+        :raises IndexNeedsRebuild: an incremental change the index cannot take (damaged).
         """
 
     def close(self) -> None:

@@ -66,6 +66,16 @@ PROXIMITY_MAX_WORDS = 6
 # query that only a caption answers still finds it first. The factor multiplies the whole score.
 KIND_FACTORS = {"pullquote": 0.5, "caption": 0.8}
 
+# Equal scores (and every sort's equal keys) are ordered by this key, in every engine, so that
+# the same seeds give the same pages whether the index was built at once, in two processes or
+# incrementally (an engine's internal document number depends on how it was written and must
+# never decide). Relevance ties go newest first, like the `newest` sort: the date as precise as
+# known (YYYY < YYYY-MM < YYYY-MM-DD within a year, compared as yyyymmdd with unknown parts
+# 00), undated paragraphs last, then archive order: doc_id (string order), then position. The
+# `newest` and `oldest` sorts use the same date key and the same archive order after it.
+# The embedded engine precomputes this order per generation (columns.py ``newest_rank``).
+TIE_BREAK = ("date desc (undated last)", "doc_id asc", "position asc")
+
 # Fields a user may name in a query (``field:value``), mapped to the index field.
 USER_FIELDS = {"text": "text", "title": "title", "publication": "publication", "actor": "actor",
                "place": "place", "year": "year", "kind": "kind"}

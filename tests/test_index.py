@@ -29,12 +29,39 @@ def test_rebuild_swaps_generations_and_keeps_ids(seeds, tmp_path):
     settings = resolve({"seeds_dir": seeds, "index_dir": tmp_path / "index"})
     first = build_index(settings)
     ids_before = open_current(settings.index_dir).paragraph_ids
-    second = build_index(settings)
+    second = build_index(settings, full=True)
     assert Path(second.location) != Path(first.location)
     assert Path(first.location).exists()  # kept for requests still under way on it
-    build_index(settings)
+    build_index(settings, full=True)
     assert not Path(first.location).exists()  # and removed one build later
     assert sorted(open_current(settings.index_dir).paragraph_ids) == sorted(ids_before)
+
+
+def test_an_update_with_nothing_to_do_keeps_the_generation(seeds, tmp_path):
+    settings = resolve({"seeds_dir": seeds, "index_dir": tmp_path / "index"})
+    first = build_index(settings)
+    again = build_index(settings)
+    assert again.location == first.location
+    assert (again.added, again.changed, again.removed, again.unchanged) == (0, 0, 0, 5)
+    (seeds / "catalog.toml").write_text((seeds / "catalog.toml").read_text(encoding="utf-8")
+                                        + "\n# a comment\n", encoding="utf-8")
+    third = build_index(settings)  # new seeds (the catalog's bytes), the same documents
+    assert third.location != first.location and third.unchanged == 5
+    assert stale_reason(settings.index_dir, read_seeds(seeds)) is None
+
+
+def test_a_generation_keeps_facet_columns_per_segment(tmp_path, monkeypatch):
+    from conftest import combined_corpus
+    from search.engines.whoosh import indexer
+    monkeypatch.setattr(indexer, "PARALLEL_FROM", 1)  # two writer processes, two segments
+    settings = resolve({"seeds_dir": combined_corpus(tmp_path), "index_dir": tmp_path / "index"})
+    report = build_index(settings)
+    generation = open_current(settings.index_dir)
+    with generation.index.reader() as reader:
+        segments = [leaf.segment().segid for leaf, _ in reader.leaf_readers()]
+    assert len(segments) >= 2
+    assert sorted(p.name for p in (Path(report.location) / "columns").iterdir()) == sorted(segments)
+    assert generation.columns.doc_count == len(generation.paragraph_ids) == report.paragraphs
 
 
 def test_open_generation_keeps_answering_after_a_rebuild(seeds, tmp_path):

@@ -15,7 +15,13 @@ def ensure_built(engine: Engine, settings: Settings) -> None:
     if engine.stale_reason(read_seeds(settings.seeds_dir)) is not None:
         # Imported here: only a build needs the actor pipeline (NLTK), not a server.
         from search.changes import plan_changes
-        engine.apply(plan_changes(settings.seeds_dir, engine.seed_state()))
+        from search.engine import IndexNeedsRebuild
+        from search.pipeline_cache import CACHE_DIR
+        cache = settings.index_dir / CACHE_DIR
+        try:
+            engine.apply(plan_changes(settings.seeds_dir, engine.seed_state(), cache_dir=cache))
+        except IndexNeedsRebuild:  # damaged: rebuilt from scratch
+            engine.apply(plan_changes(settings.seeds_dir, None, full=True, cache_dir=cache))
 
 
 def init_app(app: Flask, settings: Settings) -> None:

@@ -37,7 +37,7 @@ def export_names_only(corpus: Path, work: Path) -> None:
     Hemeroteca's own build is skipped (not timed)."""
     from search.actors.extractor import ActorExtractor
     from search.directory import paragraph_names
-    from search.engines.whoosh.indexer import extract_corpus
+    from search.changes import extract_corpus
     from search.ingest.articles import ingest_seeds
     documents = ingest_seeds(corpus).documents
     mentions = extract_corpus(ActorExtractor.from_seeds(corpus), documents)

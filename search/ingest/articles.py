@@ -11,7 +11,8 @@ Parts:
   body.
 - Articles: ``split_articles`` cuts a file's text by its catalog entries and merges metadata
   (the catalog wins; the text fills the gaps).
-- Files: ``ingest_seeds`` reads a seeds folder and reports skipped files and notes.
+- Files: ``ingest_seeds`` reads a seeds folder and reports skipped files and notes;
+  ``ingest_file`` reads one file, ``catalog_orphans`` lists catalog entries without a file.
 """
 from __future__ import annotations
 
@@ -452,13 +453,25 @@ def ingest_seeds(seeds_dir: Path) -> IngestResult:
     catalog = read_catalog(seeds_dir / CATALOG_NAME)
     files = list_seed_files(seeds_dir)
     result = IngestResult()
-    names = {path.name for path in files}
-    for missing in sorted(set(catalog) - names):
-        result.skipped.append(SkippedFile(missing, "the catalog names this file but it is "
-                                                   f"not in {seeds_dir}"))
+    result.skipped.extend(catalog_orphans(catalog, [path.name for path in files], seeds_dir))
     for path in files:
         _ingest_file(path, catalog.get(path.name, []), result)
     return result
+
+
+def ingest_file(path: Path, entries: Sequence[CatalogEntry]) -> IngestResult:
+    """Read one seed file with its catalog entries (what ``ingest_seeds`` does for each file):
+    an incremental build re-reads only the files that changed."""
+    result = IngestResult()
+    _ingest_file(Path(path), list(entries), result)
+    return result
+
+
+def catalog_orphans(catalog: dict[str, list[CatalogEntry]], names: Iterable[str],
+                    seeds_dir: Path) -> list[SkippedFile]:
+    """A skipped entry for each file the catalog names that is not among ``names``."""
+    return [SkippedFile(missing, f"the catalog names this file but it is not in {seeds_dir}")
+            for missing in sorted(set(catalog) - set(names))]
 
 
 def list_seed_files(seeds_dir: Path) -> list[Path]:

@@ -47,19 +47,28 @@ class CorpusStats:
     lengths: dict[str, np.ndarray]       # field → each document's (byte-rounded) length
     average_length: dict[str, float]     # field → average length, as Whoosh computes it
     kind_factor: np.ndarray              # each document's KIND_FACTORS multiplier
+    live_count: int = 0                  # documents not deleted: the N of idf
 
     @classmethod
-    def from_searcher(cls, searcher: Searcher) -> CorpusStats:
+    def from_searcher(cls, searcher: Searcher, field_lengths: dict[str, int] | None = None) -> CorpusStats:
+        """The statistics of the searcher's index. ``field_lengths`` (field → total length of
+        the live documents, kept by the indexer) replaces Whoosh's totals, which count deleted
+        documents and, after a merge, rounded lengths: with it, an index updated incrementally
+        scores exactly as one built from scratch."""
         doc_count = searcher.doc_count_all()
+        live_count = searcher.doc_count()
         lengths = {name: _field_lengths(searcher, name, doc_count)
                    for name, field in searcher.schema.items() if field.scorable}
-        average = {name: searcher.avg_field_length(name) or 1.0 for name in lengths}
+        if field_lengths is None:
+            average = {name: searcher.avg_field_length(name) or 1.0 for name in lengths}
+        else:  # Whoosh's formula (total length / documents) over the live documents
+            average = {name: field_lengths.get(name, 0) / (live_count or 1) or 1.0 for name in lengths}
         kind_factor = np.ones(doc_count, dtype=np.float64)
         postings = Postings(searcher)
         for kind, factor in KIND_FACTORS.items():
             ids, _ = postings.get("kind", kind)
             kind_factor[ids] = factor
-        return cls(doc_count, lengths, average, kind_factor)
+        return cls(doc_count, lengths, average, kind_factor, live_count)
 
 
 def _field_lengths(searcher: Searcher, fieldname: str, doc_count: int) -> np.ndarray:
@@ -134,7 +143,8 @@ class _Scorer:
         if lengths is None:  # not scorable (ids, numbers): the weight as is, as Whoosh does
             scores[ids] = weights * boost
             return scores
-        idf = math.log(self.doc_count / (len(ids) + 1)) + 1
+        # Whoosh's idf over the live documents (postings hold no deleted one: matching.py)
+        idf = math.log(self.stats.live_count / (len(ids) + 1)) + 1
         norm = BM25_K1 * ((1 - BM25_B) + BM25_B * lengths[ids] / self.stats.average_length[fieldname])
         scores[ids] = boost * idf * (weights * (BM25_K1 + 1)) / (weights + norm)
         return scores
@@ -160,23 +170,30 @@ class _Scorer:
 
 def rank(query: wq.Query, stats: CorpusStats, postings: Postings, candidates: np.ndarray,
          end: int, proximity: wq.Phrase | None = None,
-         bonus: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+         bonus: np.ndarray | None = None, tie: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The best ``end`` of ``candidates`` (docnums) for ``query``: (docnums, scores), best first.
 
-    Ties go to the lower document number (the archive's order). A query with phrases is
+    Equal scores are ordered by ``tie`` (a rank per document, lower first: search/ranking.py
+    TIE_BREAK, the generation's ``newest_rank``), never by document number, which depends on
+    how the index was written; without ``tie``, by document number. A query with phrases is
     scored with their upper bounds, then exactly in a window of the best, widened until no
-    document outside it could beat the last one of the page. ``proximity`` (a sloppy phrase)
-    adds its score to the paragraphs of the window where its words stand close together.
-    ``bonus`` (one score per document, or None) is added as is: the query's readings of metadata
-    words (search/interpret.py), computed from the facet columns.
+    document outside it could beat (or tie with) the last one of the page. ``proximity`` (a
+    sloppy phrase) adds its score to the paragraphs of the window where its words stand close
+    together. ``bonus`` (one score per document, or None) is added as is: the query's readings
+    of metadata words (search/interpret.py), computed from the facet columns.
     """
     extra = bonus[candidates] if bonus is not None else 0.0
     scores = score_query(query, stats, postings)[candidates] + extra
     window = min(len(candidates), max(RERANK_AT_LEAST, 2 * end))
     exact = not _has_phrase(query)
     while True:
-        top = (np.argpartition(-scores, window - 1)[:window] if window < len(candidates)
-               else np.arange(len(candidates)))
+        if window < len(candidates):
+            top = np.argpartition(-scores, window - 1)[:window]
+            # every candidate tied with the window's last one too: which of them made it into
+            # the window would otherwise depend on document numbers
+            top = np.flatnonzero(scores >= scores[top].min())
+        else:
+            top = np.arange(len(candidates))
         top_docs, top_scores = candidates[top], scores[top]
         if exact:
             break
@@ -184,16 +201,16 @@ def rank(query: wq.Query, stats: CorpusStats, postings: Postings, candidates: np
         top_scores = score_query(query, stats, postings, exact_in=inside)[top_docs]
         if bonus is not None:
             top_scores = top_scores + bonus[top_docs]
-        outside_best = np.delete(scores, top).max() if window < len(candidates) else -np.inf
-        last_on_page = np.sort(top_scores)[::-1][min(end, window) - 1]
-        if last_on_page >= outside_best:
+        outside_best = np.delete(scores, top).max() if len(top) < len(candidates) else -np.inf
+        last_on_page = np.sort(top_scores)[::-1][min(end, len(top)) - 1]
+        if last_on_page > outside_best:  # a tie outside might come first by the tie-break
             break
-        window = min(len(candidates), window * 4)
+        window = min(len(candidates), max(window, len(top)) * 4)
     if proximity is not None and len(top_docs):
         near = postings.phrase_mask(proximity, within=np.sort(top_docs))[top_docs]
         if near.any():
             words = sum(_Scorer(stats, postings).term(proximity.fieldname, word, 1.0)[top_docs]
                         for word in proximity.words)
             top_scores = top_scores + np.where(near, words * proximity.boost, 0.0) * stats.kind_factor[top_docs]
-    order = np.lexsort((top_docs, -top_scores))[:end]
+    order = np.lexsort((top_docs if tie is None else tie[top_docs], -top_scores))[:end]
     return top_docs[order], top_scores[order]

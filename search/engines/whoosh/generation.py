@@ -1,11 +1,12 @@
 """An open index generation: the Whoosh index and everything derived from it once.
 
 Parts: ``Generation`` (index, directory, facet columns, docnum ↔ paragraph id, ranking
-statistics), ``open_current``,
-``IndexMissing``.
+statistics), ``open_current``, ``IndexMissing``.
 
 Everything here is per generation, never per request: a server opens a Generation once and
-reuses it until ``current`` points somewhere else.
+reuses it until ``current`` points somewhere else. A generation written incrementally holds
+the paragraphs it replaced, marked deleted until a merge drops them: document numbers of
+deleted paragraphs are in no facet column, no postings array (matching.py) and no lookup here.
 """
 from __future__ import annotations
 
@@ -18,9 +19,10 @@ from whoosh.index import Index
 
 from search.directory import paragraph_entry
 from search.engine import EngineUnavailable
-from search.engines.whoosh.columns import FacetColumns
+from search.engines.whoosh.columns import FacetColumns, SegmentColumns
 from search.engines.whoosh.layout import BUILD_FILE, COLUMNS_DIR, DIRECTORY_FILE, current_generation, version_mismatch
 from search.engines.whoosh.bm25f import CorpusStats
+from search.engines.whoosh.matching import deleted_docnums
 from search.text import fold_accents
 
 
@@ -38,8 +40,8 @@ class Generation:
     documents: dict[str, dict]       # doc_id → document entry (see directory.document_entry)
     actors: dict[str, dict]          # canonical name → actor summary
     columns: FacetColumns
-    paragraph_ids: list[str]         # docnum → paragraph id
-    docnum_of: dict[str, int]        # paragraph id → docnum
+    paragraph_ids: list[str]         # docnum → paragraph id (a deleted docnum keeps its old id)
+    docnum_of: dict[str, int]        # paragraph id → docnum of its live paragraph
     stats: CorpusStats               # field lengths and kind factors, for ranking
 
     @classmethod
@@ -67,17 +69,28 @@ class Generation:
             # only the blocks a search reads.
             ix = FileStorage(str(path), supports_mmap=False).open_index()
             with ix.searcher() as searcher:
-                stats = CorpusStats.from_searcher(searcher)
+                stats = CorpusStats.from_searcher(searcher, build["corpus"]["field_lengths"])
+                # each segment's columns (written with the segment), with its deleted documents
+                segments = [(SegmentColumns.load(path / COLUMNS_DIR / leaf.segment().segid),
+                             list(leaf.segment().deleted_docs()))
+                            for leaf, _ in searcher.reader().leaf_readers()]
+                deleted = deleted_docnums(searcher.reader())
             directory = json.loads((path / DIRECTORY_FILE).read_text(encoding="utf-8"))
-            columns, paragraph_ids = FacetColumns.load(path / COLUMNS_DIR)
+            columns = FacetColumns.assemble(segments)
+            if columns.doc_count != stats.doc_count:
+                raise ValueError(f"facet columns for {columns.doc_count} documents, "
+                                 f"the index has {stats.doc_count}")
         except Exception as error:  # noqa: BLE001 - whatever broke, the answer is: rebuild
             raise _unreadable(path, error) from error
+        paragraph_ids = [pid for segment, _ in segments for pid in segment.paragraph_ids]
+        dead = set(deleted.tolist())
+        docnum_of = {pid: n for n, pid in enumerate(paragraph_ids) if n not in dead}
         return cls(path=path, index=ix, build=build,
                    documents={d["id"]: d for d in directory["documents"]},
                    actors={a["name"]: a for a in directory["actors"]},
                    columns=columns,
                    paragraph_ids=paragraph_ids,
-                   docnum_of={pid: n for n, pid in enumerate(paragraph_ids)},
+                   docnum_of=docnum_of,
                    stats=stats)
 
     def paragraphs(self, doc_id: str) -> list[dict]:

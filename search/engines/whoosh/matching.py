@@ -11,8 +11,10 @@ itself. The result is the set semantics of the query tree (tests/test_matching.p
 two-segment index Whoosh's own AndNot matcher was seen keeping a document that contains the
 excluded word, which this does not.
 
-Indexes are built whole and never have documents deleted (indexer.py writes a new generation
-each time); an index that has deletions anyway is matched by Whoosh, which knows about them.
+An incremental build marks replaced paragraphs deleted (indexer.py): postings are read with
+their deleted documents left out (``deleted_docnums``), so every array path here, and the
+statistics and expansions built on postings, see the live documents only, as a full build's
+index would.
 """
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from pickle import loads
 import numpy as np
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.matching.wrappers import FilterMatcher
 from whoosh.query.qcore import QueryError
 from whoosh.searching import Searcher
 
@@ -31,11 +34,22 @@ _NO_POSTINGS = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
 class Postings:
     """Term postings of one searcher as arrays, cached for the life of one search."""
 
-    def __init__(self, searcher: Searcher):
+    def __init__(self, searcher: Searcher, order: np.ndarray | None = None):
         self.searcher = searcher
         self.reader = searcher.reader()
-        self.doc_count = searcher.doc_count_all()
-        self.has_deletions = self.reader.has_deletions()
+        self.doc_count = searcher.doc_count_all()  # the arrays' length (deleted documents too)
+        self.live_count = searcher.doc_count()     # the documents a search can find
+        # each document's rank in archive order (columns.py), when the caller has it: what
+        # "the first paragraphs that use a word" means, whatever the document numbers
+        self.order = order
+        deleted = deleted_docnums(self.reader)
+        # None, or False for each deleted document: postings are filtered with it as they are
+        # read, so no path below needs Whoosh's slower handling of deletions
+        self.live = None
+        if len(deleted):
+            self.live = np.ones(self.doc_count, dtype=bool)
+            self.live[deleted] = False
+        self.has_deletions = False
         self._terms: dict[tuple[str, bytes], tuple[np.ndarray, np.ndarray]] = {}
         self._masks: dict[wq.Query, np.ndarray] = {}
         self._expansions: dict[wq.Query, list[bytes]] = {}
@@ -53,7 +67,10 @@ class Postings:
     def expand(self, query: wq.MultiTerm) -> list[bytes]:
         """The index words a prefix, wildcard, fuzzy word or range stands for, found once."""
         if query not in self._expansions:
-            self._expansions[query] = [word for word in query._btexts(self.reader) if word]
+            words = [word for word in query._btexts(self.reader) if word]
+            if self.live is not None:  # words only deleted paragraphs had are not in the index
+                words = [word for word in words if len(self.get(query.field(), word)[0])]
+            self._expansions[query] = words
         return self._expansions[query]
 
     def mask(self, query: wq.Query) -> np.ndarray:
@@ -79,7 +96,7 @@ class Postings:
             local = docnums[(docnums >= offset) & (docnums < offset + reader.doc_count_all())] - offset
             if not len(local) or (fieldname, btext) not in reader:
                 continue
-            matcher = reader.postings(fieldname, btext)
+            matcher = _unfiltered(reader.postings(fieldname, btext))  # ``docnums`` are live
             if not isinstance(matcher, W3LeafMatcher):  # inlined postings of a rare term
                 while matcher.is_active():
                     found[matcher.id() + offset] = list(matcher.value_as("positions"))
@@ -151,7 +168,7 @@ class Postings:
             reader = leaf.reader()
             if (fieldname, btext) not in reader:
                 continue
-            matcher = reader.postings(fieldname, btext)
+            matcher = _unfiltered(reader.postings(fieldname, btext))
             if isinstance(matcher, W3LeafMatcher):
                 # Whoosh 2.7.4's block reader (pinned): decode each block's ids and weights at once.
                 while True:
@@ -172,7 +189,27 @@ class Postings:
                 weights.append(np.asarray(block_weights, dtype=np.float64))
         if not ids:
             return _NO_POSTINGS
-        return np.concatenate(ids), np.concatenate(weights)
+        ids, weights = np.concatenate(ids), np.concatenate(weights)
+        if self.live is not None:
+            keep = self.live[ids]
+            ids, weights = ids[keep], weights[keep]
+        return ids, weights
+
+
+def _unfiltered(matcher):
+    # Whoosh wraps a segment's postings in a FilterMatcher when it has deletions, which reads
+    # one posting at a time; the block reader underneath is read instead, and the deleted
+    # documents dropped from the arrays (Postings._read).
+    return matcher.child if isinstance(matcher, FilterMatcher) else matcher
+
+
+def deleted_docnums(reader) -> np.ndarray:
+    """The document numbers of ``reader``'s deleted documents (sorted; empty when none)."""
+    if not reader.has_deletions():
+        return np.zeros(0, dtype=np.int64)
+    found = [np.fromiter(leaf.segment().deleted_docs(), dtype=np.int64) + offset
+             for leaf, offset in reader.leaf_readers() if leaf.has_deletions()]
+    return np.sort(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
 
 
 def _decode_positions(value: bytes) -> list[int]:
@@ -188,7 +225,11 @@ def query_mask(searcher: Searcher, query: wq.Query, doc_count: int,
     postings = postings or Postings(searcher)
     kind = type(query)
     if kind is wq.Every:
-        return np.ones(doc_count, dtype=bool)
+        return np.ones(doc_count, dtype=bool) if postings.live is None else postings.live.copy()
+    if kind is wq.Not and not postings.has_deletions:
+        # "-Maduro", "x OR NOT y": the complement (Whoosh's Not walks every document in Python)
+        mask = ~query_mask(searcher, query.query, doc_count, postings)
+        return mask if postings.live is None else mask & postings.live
     if kind is wq.Term and not postings.has_deletions:
         mask = np.zeros(doc_count, dtype=bool)
         mask[postings.get(query.fieldname, query.text)[0]] = True

@@ -101,7 +101,8 @@ def export_hits(generation: Generation, request: SearchRequest, limit: int | Non
 
 def _match(generation: Generation, searcher, request: SearchRequest):
     """The parsed query, the postings, and the masks: matched, per filter, and final."""
-    postings = Postings(searcher)  # each term's postings read once for matching and ranking
+    # each term's postings read once for matching and ranking; archive order for did-you-mean
+    postings = Postings(searcher, order=generation.columns.archive_rank)
     # more like this: the paragraph's key terms (and q, if any) as the query
     similar = find_similar(postings, request.like, request.q) if request.like else None
     parsed = similar.parsed if similar is not None else build_query(request.q)
@@ -188,8 +189,9 @@ def _ordered(postings: Postings, parsed: ParsedQuery, request: SearchRequest, fi
     if request.sort == "relevance" and has_words:
         # Only matching paragraphs are candidates: the scoring query also reaches paragraphs
         # through the article's title alone, and those must not rank.
+        # equal scores: newest first, then archive order (search/ranking.py TIE_BREAK)
         ranked, scores = rank(parsed.ranking_query, generation.stats, postings, docnums, end,
-                              parsed.proximity, bonus)
+                              parsed.proximity, bonus, tie=generation.columns.newest_rank)
         return [(int(n), round(float(s), 4)) for n, s in zip(ranked[:end], scores[:end])]
     columns = generation.columns
     if request.sort == "oldest":

@@ -100,7 +100,7 @@ def key_terms(postings: Postings, stored: dict, count: int = KEY_TERMS) -> list[
     often as the paragraph names it. Ties are broken by the term, so the same paragraph always
     gives the same terms.
     """
-    total = max(postings.doc_count, 1)
+    total = max(postings.live_count, 1)  # paragraphs replaced by an incremental build aside
     min_doc_freq = min(MIN_DOC_FREQ, max(2, round(MIN_DOC_SHARE * total)))
     text = stored.get("text") or ""
     mentions = stored.get("mentions") or []

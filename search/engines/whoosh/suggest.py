@@ -17,9 +17,12 @@ misspelt words are replaced.
 """
 from __future__ import annotations
 
+import heapq
 import re
 from collections import Counter
 from itertools import islice
+
+import numpy as np
 
 from whoosh import query as wq
 from whoosh.searching import Searcher
@@ -94,17 +97,21 @@ def _text(leaf: wq.Term) -> str:
     return leaf.text.decode("utf-8") if isinstance(leaf.text, bytes) else str(leaf.text)
 
 
-def correct_word(searcher: Searcher, word: str) -> str | None:
-    """The corpus word ``word`` most likely meant (folded, lowercase), or None to keep it."""
+def correct_word(searcher: Searcher, word: str, postings: Postings | None = None) -> str | None:
+    """The corpus word ``word`` most likely meant (folded, lowercase), or None to keep it.
+
+    With ``postings`` (the search's own), counts are of the paragraphs a search can find: an
+    index updated incrementally holds replaced paragraphs, marked deleted, whose words Whoosh's
+    own counts and spelling still include.
+    """
     key = fold_accents(word).lower()
     if key in STOPWORDS or len(key) < 3 or not key.isalpha():
         return None
-    reader = searcher.reader()
-    frequency = reader.doc_frequency(FIELD, key)
+    frequency = _doc_frequency(searcher, postings, key)
     if frequency > RARE_AT_MOST:
         return None
-    candidates = [c for c in searcher.suggest(FIELD, key, limit=10, maxdist=MAX_EDITS) if c != key]
-    ranked = sorted(((edit_distance(key, c), -reader.doc_frequency(FIELD, c), c)
+    candidates = [c for c in _spelling_candidates(searcher, postings, key) if c != key]
+    ranked = sorted(((edit_distance(key, c), -_doc_frequency(searcher, postings, c), c)
                      for c in candidates))
     for distance, negative_frequency, candidate in ranked:
         if distance > MAX_EDITS:
@@ -113,6 +120,26 @@ def correct_word(searcher: Searcher, word: str) -> str | None:
             return candidate
         break
     return None
+
+
+def _doc_frequency(searcher: Searcher, postings: Postings | None, word: str) -> int:
+    if postings is None or postings.live is None:
+        return searcher.reader().doc_frequency(FIELD, word)
+    return len(postings.get(FIELD, word)[0])
+
+
+def _spelling_candidates(searcher: Searcher, postings: Postings | None, key: str) -> list[str]:
+    """Whoosh's ``searcher.suggest(FIELD, key, limit=10, maxdist=MAX_EDITS)``: the ten most
+    used words within MAX_EDITS edits. On an index with deleted paragraphs, the same computed
+    over the live ones (Whoosh's counts include the deleted)."""
+    if postings is None or postings.live is None:
+        return searcher.suggest(FIELD, key, limit=10, maxdist=MAX_EDITS)
+    scored = []
+    for word in searcher.reader().terms_within(FIELD, key, MAX_EDITS):
+        ids, weights = postings.get(FIELD, word)
+        if len(ids):  # Whoosh's ReaderCorrector score, from the live frequency
+            scored.append((0 - (MAX_EDITS + 1.0 / (float(weights.sum()) or 1) * 0.5), word))
+    return [word for _, word in sorted(heapq.nlargest(10, scored), key=lambda item: (-item[0], item[1]))]
 
 
 def suggest_query(postings: Postings, parsed: ParsedQuery,
@@ -127,9 +154,9 @@ def suggest_query(postings: Postings, parsed: ParsedQuery,
     text = parsed.text or " ".join(parsed.words)
     corrected = text
     for word in dict.fromkeys(parsed.words if words is None else words):
-        better = correct_word(searcher, word)
+        better = correct_word(searcher, word, postings)
         if better is not None:
-            written = written_form(searcher, better)
+            written = written_form(searcher, better, postings=postings)
             corrected = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", written, corrected)
     if corrected == text:
         return None
@@ -144,17 +171,24 @@ def _count(postings: Postings, query) -> int:
         return 0
 
 
-def written_form(searcher: Searcher, folded: str, sample: int = WRITTEN_FORM_SAMPLE) -> str:
+def written_form(searcher: Searcher, folded: str, sample: int = WRITTEN_FORM_SAMPLE,
+                 postings: Postings | None = None) -> str:
     """How the corpus usually writes the index word ``folded`` ("guaido" → "Guaidó").
 
-    Read from the first ``sample`` paragraphs that use it: a word written in lower case
-    anywhere is a common word and is shown in lower case, not as the capitalised form it takes
-    at the start of sentences.
+    Read from the first ``sample`` paragraphs that use it (in archive order when ``postings``
+    knows it, else in index order): a word written in lower case anywhere is a common word and
+    is shown in lower case, not as the capitalised form it takes at the start of sentences.
     """
     if (FIELD, folded) not in searcher.reader():
         return folded
+    if postings is not None and postings.order is not None:
+        # archive order, not document numbers: the same sample whatever wrote the index
+        ids = postings.get(FIELD, folded)[0]
+        docnums = ids[np.argsort(postings.order[ids], kind="stable")][:sample].tolist()
+    else:
+        docnums = islice(searcher.reader().postings(FIELD, folded).all_ids(), sample)
     forms: Counter = Counter()
-    for docnum in islice(searcher.reader().postings(FIELD, folded).all_ids(), sample):
+    for docnum in docnums:
         for _, _, word in iter_words(searcher.stored_fields(docnum).get("text") or ""):
             if fold_accents(word).lower().replace(".", "") == folded:
                 forms[word] += 1
