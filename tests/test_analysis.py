@@ -4,15 +4,12 @@ first. The families below are the complaints of issue 13 and the overstemming ca
 eval/measure_stemmers.py."""
 from __future__ import annotations
 
-import numpy as np
 import pytest
 from whoosh.filedb.filestore import RamStorage
 
 from search.analysis import OPENSEARCH_STEMMER, STEMMER, fold_word, stem, use_stemmer
-from search.engines.whoosh.bm25f import CorpusStats, rank
-from search.engines.whoosh.matching import Postings
-from search.engines.whoosh.query import build_query
 from search.engines.whoosh.schema import PREVIOUS_STEMMER, build_schema, text_analyzer
+from test_ranking import ranking  # the way run_search ranks, on a hand-made index
 
 # Forms of one word: a search for any of them must find the others.
 FAMILIES = [
@@ -97,16 +94,6 @@ def build(texts: dict[str, str]):
                                 text_exact=text, title="", publication="", year=2019,
                                 actor="", place="")
     return index
-
-
-def ranking(index, text: str) -> list[str]:
-    parsed = build_query(text)
-    with index.searcher() as searcher:
-        postings = Postings(searcher)
-        matched = np.flatnonzero(postings.mask(parsed.query))
-        docnums, _ = rank(parsed.ranking_query, CorpusStats.from_searcher(searcher), postings,
-                          matched, len(matched), parsed.proximity)
-        return [searcher.stored_fields(int(docnum))["id"] for docnum in docnums]
 
 
 @pytest.mark.parametrize(("query", "exact"), [

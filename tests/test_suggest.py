@@ -8,7 +8,7 @@ from hypothesis import given, settings, strategies as st
 from nltk.metrics.distance import edit_distance as nltk_distance
 
 from conftest import search
-from search.engines.whoosh.suggest import edit_distance
+from search.spelling import edit_distance
 
 
 @pytest.mark.parametrize("typed, meant", [

@@ -1,12 +1,12 @@
 """From OpenSearch's responses to search/results.py's Hit and SearchResult and FacetValues,
 the same JSON as the embedded engine's, field for field. Pure: no client.
 
-Parts: ``marked_spans`` (a highlight with MARK_OPEN/MARK_CLOSE → character spans of the text),
-``mark_spans`` (text + spans → escaped HTML with <mark>), ``NameMatches`` (which actor and place
+Parts: ``marked_spans`` (a highlight with MARK_OPEN/MARK_CLOSE → character spans of the text,
+written as escaped HTML by search/marking.py's ``mark_spans``), ``NameMatches`` (which actor and place
 mentions a query marks), ``hit_from``, ``facets_from``, ``search_result``, ``unmatched_words``,
 ``suggestion_options``, ``paragraphs_from``.
 
-Escaping is done here, with markupsafe as the embedded engine does it, and not by OpenSearch's
+Escaping is done here, by the embedded engine's own function (search/marking.py), and not by OpenSearch's
 ``encoder: html`` (which writes "/" as &#x2F; and "'" as &#x27;): the cluster only says where
 the matched words are.
 
@@ -21,20 +21,20 @@ import fnmatch
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from search.analysis import fold_word
 from search.directory import paragraph_entry
 from search.engines.opensearch.dsl import (FACET_LIMIT, MARK_CLOSE, MARK_OPEN, WORDS_AGGREGATION,
                                            kept_words, positive_leaves)
-from search.engines.opensearch.suggest import edit_distance
 from search.facets import FACETS
+from search.marking import Span, mark_spans
 from search.querylang.nodes import Fuzzy, ParsedQuery, Phrase, Prefix, Term, Wildcard
 from search.records import FacetValue
 from search.request import SearchRequest
+from search.spelling import edit_distance
 from search.results import Hit, SearchResult
 
-Span = tuple[int, int]
 NAME_FIELDS = ("actor", "place")
 
 
@@ -56,28 +56,6 @@ def marked_spans(marked: str, text: str) -> list[Span] | None:
             plain.append(char)
             length += 1
     return spans if "".join(plain) == text else None
-
-
-def mark_spans(text: str, spans: Iterable[Span]) -> Markup:
-    """Escape ``text`` with the given character spans (merged where they overlap) in <mark>."""
-    pieces = []
-    cursor = 0
-    for start, end in _merge(spans):
-        pieces.append(escape(text[cursor:start]))
-        pieces.append(Markup("<mark>") + escape(text[start:end]) + Markup("</mark>"))
-        cursor = end
-    pieces.append(escape(text[cursor:]))
-    return Markup("").join(pieces)
-
-
-def _merge(spans: Iterable[Span]) -> list[Span]:
-    merged: list[Span] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return merged
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,8 @@
 
 Parts: ``correction`` (a word, how many paragraphs use it, the candidates → the word it most
 likely meant, or None), ``needs_frequency``, ``written_form`` (how the corpus writes a folded
-word), ``corrected_text``, ``edit_distance``.
+word), ``corrected_text``. Spellings are compared by search/spelling.py, as in the embedded
+engine.
 
 The suggester (dsl.suggest_section) already keeps to words used in at most one paragraph and to
 candidates within two edits that are used more often. The rules: a word the corpus does not have
@@ -19,6 +20,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from search.analysis import STOPWORDS
+from search.spelling import edit_distance
 from search.text import fold_accents, iter_words
 
 MAX_EDITS = 2
@@ -78,30 +80,3 @@ def corrected_text(text: str, corrections: dict[str, str]) -> str:
     for word, better in corrections.items():
         text = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", better, text)
     return text
-
-
-def edit_distance(a: str, b: str) -> int:
-    """Edits (insert, delete, substitute, swap two letters) that turn ``a`` into ``b``: the
-    Damerau-Levenshtein distance, as the embedded engine counts it (engines do not import each
-    other, so each keeps its copy of these few lines)."""
-    table = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
-    for i in range(len(a) + 1):
-        table[i][0] = i
-    for j in range(len(b) + 1):
-        table[0][j] = j
-    last_row_of: dict[str, int] = {}
-    for i in range(1, len(a) + 1):
-        last_match_column = 0
-        for j in range(1, len(b) + 1):
-            swap_row = last_row_of.get(b[j - 1], 0)
-            swap_column = last_match_column
-            same = a[i - 1] == b[j - 1]
-            if same:
-                last_match_column = j
-            best = min(table[i - 1][j] + 1, table[i][j - 1] + 1, table[i - 1][j - 1] + (not same))
-            if swap_row and swap_column:
-                best = min(best, table[swap_row - 1][swap_column - 1]
-                           + (i - swap_row) + (j - swap_column) - 1)
-            table[i][j] = best
-        last_row_of[a[i - 1]] = i
-    return table[len(a)][len(b)]

@@ -2,8 +2,8 @@
 
 Parts: ``Matches`` (what a query matched: single terms, and phrases whose words count only
 together), ``matched_terms`` (query → Matches: prefixes and fuzzy terms expanded, negated parts
-left out), ``highlight`` (text + matches → escaped HTML), ``phrase_spans`` (where a phrase
-occurs in a text), ``mark_spans``.
+left out), ``highlight`` (text + matches → escaped HTML, through search/marking.py's ``mark_spans``),
+``phrase_spans`` (where a phrase occurs in a text).
 
 A word is marked when the index's own analyzer turns it into a matched term, so stemmed
 ("sanctions" for ``sanction``) and accent-folded ("Guaidó" for ``Guaido``) matches are marked
@@ -18,12 +18,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from whoosh import query as wq
 from whoosh.analysis import Analyzer
 from whoosh.reading import IndexReader
 
 from search.engines.whoosh.schema import exact_analyzer, name_analyzer, text_analyzer
+from search.marking import mark_spans
 
 # Index fields whose terms are words of the paragraph text, by the analyzer that made them.
 _STEMMED_FIELDS = ("text", "title")
@@ -168,25 +169,3 @@ def _tokens(analyzer: Analyzer, text: str) -> list[tuple[str, int, int, int]]:
 
 def _union(by_field: dict[str, set], fields: tuple[str, ...]) -> set:
     return set().union(*(by_field.get(f, set()) for f in fields))
-
-
-def mark_spans(text: str, spans: Iterable[tuple[int, int]]) -> Markup:
-    """Escape ``text`` with the given character spans (merged where they overlap) in ``<mark>``."""
-    pieces = []
-    cursor = 0
-    for start, end in _merge(spans):
-        pieces.append(escape(text[cursor:start]))
-        pieces.append(Markup("<mark>") + escape(text[start:end]) + Markup("</mark>"))
-        cursor = end
-    pieces.append(escape(text[cursor:]))
-    return Markup("").join(pieces)
-
-
-def _merge(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return merged

@@ -3,7 +3,7 @@
 Parts: ``did_you_mean`` (the search's entry point: the suggestion and the unmatched words),
 ``unmatched_words`` (the query's plain words that no paragraph has), ``suggest_query`` (the
 corrected query text, or None), ``correct_word`` (one word → the corpus word it most likely
-meant, or None), ``written_form``, ``edit_distance``.
+meant, or None; spellings compared by search/spelling.py), ``written_form``.
 
 A word that matches nothing is always worth a correction, whatever the rest of the query finds
 ("Madurro oil" finds the oil paragraphs and suggests "Maduro oil"); the other words are
@@ -31,6 +31,7 @@ from search.analysis import fold_word
 from search.engines.whoosh.matching import Postings
 from search.engines.whoosh.query import ParsedQuery, build_query
 from search.engines.whoosh.schema import STOPWORDS, text_analyzer
+from search.spelling import edit_distance
 from search.text import fold_accents, iter_words
 
 FIELD = "text_exact"
@@ -194,33 +195,3 @@ def written_form(searcher: Searcher, folded: str, sample: int = WRITTEN_FORM_SAM
                 forms[word] += 1
     lower = Counter({form: n for form, n in forms.items() if form == form.lower()})
     return (lower or forms).most_common(1)[0][0] if forms else folded
-
-
-def edit_distance(a: str, b: str) -> int:
-    """Edits (insert, delete, substitute, swap two letters) that turn ``a`` into ``b``.
-
-    The Damerau-Levenshtein distance (Lowrance-Wagner), as ``nltk.edit_distance(a, b,
-    transpositions=True)`` computes it; written here so a server does not import NLTK (80 MB
-    and most of a second) to correct a word.
-    """
-    table = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
-    for i in range(len(a) + 1):
-        table[i][0] = i
-    for j in range(len(b) + 1):
-        table[0][j] = j
-    last_row_of: dict[str, int] = {}  # letter → last row (1-based) of a where it was seen
-    for i in range(1, len(a) + 1):
-        last_match_column = 0
-        for j in range(1, len(b) + 1):
-            swap_row = last_row_of.get(b[j - 1], 0)
-            swap_column = last_match_column
-            same = a[i - 1] == b[j - 1]
-            if same:
-                last_match_column = j
-            best = min(table[i - 1][j] + 1, table[i][j - 1] + 1, table[i - 1][j - 1] + (not same))
-            if swap_row and swap_column:
-                best = min(best, table[swap_row - 1][swap_column - 1]
-                           + (i - swap_row) + (j - swap_column) - 1)
-            table[i][j] = best
-        last_row_of[a[i - 1]] = i
-    return table[len(a)][len(b)]
