@@ -187,10 +187,9 @@ def render(results: dict, minutes: float) -> str:
     for step in results["steps"]:
         if step.get("series"):
             continue
-        ratio = step["build_s"] / full["build_s"]
+        ratio = "—" if "full" in step["label"] else f"1/{full['build_s'] / step['build_s']:,.0f}"
         rows.append(f"| {step['label']} | {step['added']:,} / {step['changed']} / {step['removed']} | "
-                    f"{step['build_s']:.2f} | {step['wall_s']:.2f} | "
-                    f"{'1/' + format(1 / ratio, ',.0f') if ratio < 1 else format(ratio, '.2f') + '×'} |")
+                    f"{step['build_s']:.2f} | {step['wall_s']:.2f} | {ratio} |")
     series = [s for s in results["steps"] if s.get("series")]
     builds = sorted(s["build_s"] for s in series)
     latency = results["latency"]

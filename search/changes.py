@@ -24,18 +24,19 @@ import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from sys import intern
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from search.actors import ActorExtractor
 from search.actors.corpus import canonical_names, rename
-from search.corpus_state import (CorpusState, DocState, FileState, mentions_key, pipeline_digest,
-                                 state_key)
+from search.corpus_state import (CorpusState, DocState, FileState, entry_of, entry_values, mentions_key,
+                                 pipeline_digest, state_key)
 from search.directory import document_entry
 from search.ingest.articles import catalog_orphans, ingest_file, list_seed_files
 from search.ingest.catalog import read_catalog
 from search.ingest import CATALOG_NAME
-from search.pipeline_cache import CACHE_DIR, PipelineCache
+from search.pipeline_cache import PipelineCache
 from search.records import ActorMention, Document, SkippedFile
 from search.seeds import ACTORS_FILE, SeedState, read_seeds
 from search.tallies import ActorTallies, document_tally, order
@@ -118,7 +119,7 @@ def plan_changes(seeds_dir: Path, previous: SeedState | None = None, full: bool 
     from ``previous`` up to date.
 
     Incremental when the cache in ``cache_dir`` holds the corpus state of ``previous`` (an index
-    folder's ``cache/``: ``CACHE_DIR``): only changed files are read, only changed articles run
+    folder's ``cache/``, search/pipeline_cache.py): only changed files are read, only changed articles run
     through actor extraction. A full rebuild when ``full`` (which also re-extracts every
     article instead of trusting the cache), when there is no index, no cache or no state for
     it, when ``actors.toml`` or the pipeline's code changed (every article's actors may change).
@@ -127,16 +128,21 @@ def plan_changes(seeds_dir: Path, previous: SeedState | None = None, full: bool 
     """
     started = time.perf_counter()
     seeds_dir = Path(seeds_dir)
-    catalog = read_catalog(seeds_dir / CATALOG_NAME)
-    seeds = read_seeds(seeds_dir)
-    planner = _Planner(seeds_dir, seeds, catalog,
-                       PipelineCache(cache_dir) if cache_dir is not None else None, progress)
-    changes = None
-    if not full and previous is not None and planner.cache is not None and \
-            previous.files.get(ACTORS_FILE, "") == planner.gazetteer:
-        state = planner.cache.load_state(state_key(previous, planner.pipeline))
-        if state is not None:
-            changes = planner.incremental(state, previous)
+    seeds = read_seeds(seeds_dir, known=None if full else previous)
+    cache = PipelineCache(cache_dir) if cache_dir is not None else None
+    pipeline = pipeline_digest()
+    state = None
+    if not full and previous is not None and cache is not None and \
+            previous.files.get(ACTORS_FILE, "") == seeds.files.get(ACTORS_FILE, ""):
+        state = cache.load_state(state_key(previous, pipeline))
+    if state is not None and previous.files.get(CATALOG_NAME) == seeds.files.get(CATALOG_NAME):
+        # the catalog the index was built from, as parsed then (parsing 5,000 entries takes
+        # most of a second): it cannot be malformed now
+        catalog = {name: [entry_of(values) for values in entries] for name, entries in state.catalog.items()}
+    else:
+        catalog = read_catalog(seeds_dir / CATALOG_NAME)
+    planner = _Planner(seeds_dir, seeds, catalog, cache, pipeline, progress)
+    changes = planner.incremental(state, previous) if state is not None else None
     if changes is None:
         changes = planner.full(trust_cache=not full)
     changes.seconds = time.perf_counter() - started
@@ -146,14 +152,14 @@ def plan_changes(seeds_dir: Path, previous: SeedState | None = None, full: bool 
 class _Planner:
     """One plan: the seeds as they are now, and the cache of what earlier builds computed."""
 
-    def __init__(self, seeds_dir: Path, seeds: SeedState, catalog: dict,
-                 cache: PipelineCache | None, progress: Callable[..., None] | None):
+    def __init__(self, seeds_dir: Path, seeds: SeedState, catalog: dict, cache: PipelineCache | None,
+                 pipeline: str, progress: Callable[..., None] | None):
         self.seeds_dir = seeds_dir
         self.seeds = seeds
         self.catalog = catalog
         self.cache = cache
         self.progress = progress
-        self.pipeline = pipeline_digest()
+        self.pipeline = pipeline
         self.gazetteer = seeds.files.get(ACTORS_FILE, "")
         self._extractor: ActorExtractor | None = None
 
@@ -175,7 +181,8 @@ class _Planner:
             tallies.add(_contribution(docs[document.doc_id], final))
         actors = {summary["name"]: summary for summary in tallies.summaries()}
         state = CorpusState(files=files, documents=docs, order=[d.doc_id for d in documents],
-                            names=names, tallies=tallies.tallies, actors=actors)
+                            catalog=self._catalog_values(), names=names, tallies=tallies.tallies,
+                            actors=actors)
         self._save(state, previous=None)
         return ChangeSet(seeds=self.seeds, full=True, documents=documents, mentions=mentions,
                          directory=_directory(state), added=[d.doc_id for d in documents],
@@ -248,9 +255,11 @@ class _Planner:
             tallies.add(contribution)
             touched.update(contribution)
         actors = _update_actors(state.actors, tallies, touched)
-        new_state = CorpusState(files=files, documents=docs, order=order_now, names=names,
-                                tallies=tallies.tallies, actors=actors)
-        self._save(new_state, previous=(previous, state) if removed or changed else None)
+        new_state = CorpusState(files=files, documents=docs, order=order_now,
+                                catalog=self._catalog_values(), names=names, tallies=tallies.tallies,
+                                actors=actors)
+        if self.seeds != previous:  # the same seeds: the same state, already kept
+            self._save(new_state, previous=(previous, state) if removed or changed else None)
         position = {doc_id: n for n, doc_id in enumerate(order_now)}
         return ChangeSet(
             seeds=self.seeds, full=False,
@@ -263,8 +272,11 @@ class _Planner:
             base=previous, skipped=self._skipped(files), notes=_notes(files))
 
     # ------------------------------------------------------------------ the parts
-    def _entries(self, name: str) -> list[dict]:
-        return [asdict(entry) for entry in self.catalog.get(name, [])]
+    def _entries(self, name: str) -> list[tuple]:
+        return [entry_values(entry) for entry in self.catalog.get(name, [])]
+
+    def _catalog_values(self) -> dict[str, list[tuple]]:
+        return {name: [entry_values(entry) for entry in entries] for name, entries in self.catalog.items()}
 
     def _read_file(self, path: Path) -> tuple[FileState, list[Document]]:
         result = ingest_file(path, self.catalog.get(path.name, []))
@@ -305,7 +317,7 @@ class _Planner:
             docs[document.doc_id] = DocState(
                 doc_id=document.doc_id, file=document.file, year=document.year,
                 kinds=tuple(p.kind for p in document.paragraphs), key=keys[document.doc_id],
-                names=tuple(dict.fromkeys((m.name, m.type) for ms in found for m in ms)),
+                names=tuple(dict.fromkeys((intern(m.name), intern(m.type)) for ms in found for m in ms)),
                 fingerprint=_fingerprint(document), entry=document_entry(document))
         return raw, docs
 

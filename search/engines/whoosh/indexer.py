@@ -49,10 +49,14 @@ PARALLEL_FROM = 5000  # paragraphs: a build this big writes with two processes
 # and every search reads every segment: segments are grouped in tiers by size (fewer than 1,000
 # paragraphs, 10,000, 100,000…) and a tier holding more than SEGMENTS_PER_TIER of them (the new
 # one counted) is merged into the new segment, so an archive holds a few segments per tier and a
-# merge rewrites about as much as the tier it tidies. A segment whose paragraphs are more than
-# MAX_DELETED_SHARE deleted (replaced by later builds) is rewritten too, dropping them.
+# merge rewrites about as much as the tier it tidies. Segments holding more than
+# MAX_MERGED_SHARE of the paragraphs (a full build's) are left out of tiers: routine updates
+# never rewrite the bulk of the archive (`--full` does). A segment whose paragraphs are more than
+# MAX_DELETED_SHARE deleted (replaced by later builds) is rewritten whatever its size, dropping
+# them (at 100k paragraphs: after some 600 changed articles in one of the two big segments).
 SEGMENTS_PER_TIER = 3
 TIER_BASE = 1000
+MAX_MERGED_SHARE = 0.2
 MAX_DELETED_SHARE = 0.25
 
 
@@ -307,9 +311,11 @@ class MergePolicy:
 
     def __call__(self, writer, segments: list) -> list:
         new = writer.doc_count()
+        largest = MAX_MERGED_SHARE * (new + sum(segment.doc_count() for segment in segments))
         tiers: dict[int, list] = {}
         for segment in segments:
-            tiers.setdefault(tier(segment.doc_count()), []).append(segment)
+            if segment.doc_count() <= largest:
+                tiers.setdefault(tier(segment.doc_count()), []).append(segment)
         merge = set()
         for number, members in tiers.items():
             count = len(members) + (1 if new and tier(new) == number else 0)
