@@ -161,7 +161,20 @@ def assert_same_answers(incremental: Path, full: Path, seeds: Path, fuzzy: bool 
     ours, theirs = answers(incremental, seeds, fuzzy), answers(full, seeds, fuzzy)
     assert ours.keys() == theirs.keys()
     for key in ours:
-        assert ours[key] == theirs[key], key
+        assert ours[key] == theirs[key], f"{key}: {difference(ours[key], theirs[key])}"
+
+
+def difference(ours: object, theirs: object, path: str = "") -> str:
+    """Where two JSON values first differ, and how (for a readable failure)."""
+    if isinstance(ours, dict) and isinstance(theirs, dict):
+        for key in sorted(set(ours) | set(theirs), key=str):
+            if ours.get(key) != theirs.get(key):
+                return difference(ours.get(key), theirs.get(key), f"{path}.{key}")
+    if isinstance(ours, (list, tuple)) and isinstance(theirs, (list, tuple)) and len(ours) == len(theirs):
+        for number, (a, b) in enumerate(zip(ours, theirs)):
+            if a != b:
+                return difference(a, b, f"{path}[{number}]")
+    return f"{path or 'value'}: incremental {ours!r} != full {theirs!r}"
 
 
 # ------------------------------------------------------------------------------ the property
@@ -678,3 +691,22 @@ def test_read_seeds_hashes_only_files_that_moved(tmp_path):
     # a read too close to the writes trusts nothing
     assert read_seeds(seeds, known=first).files["a.txt"] != first.files["a.txt"]
     assert SeedState.from_json(again.to_json()) == again and again.stats == SeedState.from_json(again.to_json()).stats
+
+
+def test_fuzzy_words_expand_alike_on_one_segment_and_several(tmp_path, monkeypatch):
+    """Whoosh answers terms_within with an automaton on one segment but a Damerau scan on
+    several (search/engines/whoosh/readers.py): "guiado" is one swap from "guaido", two
+    Levenshtein edits. Within one edit, neither index may offer it."""
+    seeds, _ = make_seeds(tmp_path)
+    build_index(settings_for(seeds, tmp_path / "one"), full=True)
+    monkeypatch.setattr(indexer, "PARALLEL_FROM", 1)
+    build_index(settings_for(seeds, tmp_path / "two"), full=True)
+    found = {}
+    for name in ("one", "two"):
+        with open_current(tmp_path / name).index.reader() as reader:
+            found[name] = (len(reader.leaf_readers()),
+                           [list(reader.terms_within("text", word, distance)) for word, distance in
+                            (("guiado", 1), ("guiado", 2), ("drougth", 2), ("sanctoins", 1))])
+    assert (found["one"][0], found["two"][0]) == (1, 2)
+    assert found["one"][1] == found["two"][1]
+    assert "guaido" not in found["two"][1][0] and "guaido" in found["two"][1][1]
