@@ -174,11 +174,12 @@ class _Planner:
         raw, docs = self._extract(documents, trust_cache)
         names = canonical_names(dict.fromkeys(pair for d in documents for pair in docs[d.doc_id].names))
         mentions: Mentions = {}
-        tallies = ActorTallies()
+        finals = {}
         for document in documents:
-            final = _resolve(raw[document.doc_id], names)
+            finals[document.doc_id] = final = _resolve(raw[document.doc_id], names)
             mentions.update(zip((p.id for p in document.paragraphs), final))
-            tallies.add(_contribution(docs[document.doc_id], final))
+        tallies = ActorTallies.of_documents((d.doc_id, d.year, zip(d.kinds, finals[d.doc_id]))
+                                            for d in (docs[document.doc_id] for document in documents))
         actors = {summary["name"]: summary for summary in tallies.summaries()}
         state = CorpusState(files=files, documents=docs, order=[d.doc_id for d in documents],
                             catalog=self._catalog_values(), names=names, tallies=tallies.tallies,
