@@ -163,6 +163,13 @@ class OpenSearchEngine:
                 return entries
             after = hits[-1]["sort"]
 
+    def _reading_of(self, request: SearchRequest, directory: Directory):
+        """What a search and an export both need of a request: the filters' canonical values,
+        the more-like-this clause (or None), the query's readings and their ranking clauses."""
+        similar = self._similar(request.like, directory) if request.like else None
+        readings, bonus = self._readings(request, directory)
+        return self._selections(request, directory), similar, readings, bonus
+
     def _selections(self, request: SearchRequest, directory: Directory) -> dict[str, tuple]:
         selections = {}
         for facet in FACETS:
@@ -214,9 +221,7 @@ class OpenSearchEngine:
         parsed = parse(request.q)
         with self._answering():
             directory = self.directory()
-            selections = self._selections(request, directory)
-            similar = self._similar(request.like, directory) if request.like else None
-            readings, bonus = self._readings(request, directory)
+            selections, similar, readings, bonus = self._reading_of(request, directory)
             body = dsl.search_body(request, parsed, selections, similar, bonus)
             response = self.client().search(index=self.alias, body=body)
             ranked = bool(similar) or dsl.has_words(parsed)
@@ -274,9 +279,7 @@ class OpenSearchEngine:
         parsed = parse(request.q)
         with self._answering():
             directory = self.directory()
-            selections = self._selections(request, directory)
-            similar = self._similar(request.like, directory) if request.like else None
-            _, bonus = self._readings(request, directory)
+            selections, similar, _, bonus = self._reading_of(request, directory)
             client = self.client()
             pit = client.create_pit(index=self.alias, keep_alive=dsl.PIT_KEEP_ALIVE)["pit_id"]
             try:
