@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from html import unescape
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -295,6 +296,40 @@ def test_help_page_is_linked_from_the_search_box(client):
     assert 'href="/help"' in client.get("/").get_data(as_text=True)
     response = client.get("/help")
     assert response.status_code == 200 and b"<title>" in response.data
+
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def readme_query_rows() -> list[tuple[tuple[str, ...], str]]:
+    """The rows of README's "Query language" table: (what you type, each in backticks; what it
+    finds, as plain text)."""
+    section = README.read_text(encoding="utf-8").split("\n## Query language\n", 1)[1].split("\n#", 1)[0]
+    rows = []
+    for syntax, meaning in re.findall(r"^\| (`.*`) \| (.*) \|$", section, re.M):
+        rows.append((tuple(re.findall(r"`([^`]+)`", syntax)), " ".join(meaning.replace("`", "").split())))
+    return rows
+
+
+def help_query_rows(html: str) -> list[tuple[tuple[str, ...], str]]:
+    """The rows of the help page's table, in the same shape as ``readme_query_rows``."""
+    body = html[html.index("<tbody>"):html.index("</tbody>")]
+    rows = []
+    for syntax, meaning in re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td></tr>", body, re.S):
+        codes = tuple(unescape(code) for code in re.findall(r"<code>(.*?)</code>", syntax))
+        rows.append((codes, " ".join(unescape(re.sub(r"<[^>]+>", "", meaning)).split())))
+    return rows
+
+
+def test_help_page_lists_the_query_language_of_the_readme(client):
+    readme = readme_query_rows()
+    assert len(readme) >= 10  # the table was found and read
+    html = client.get("/help").get_data(as_text=True)
+    shown = {unescape(code) for code in re.findall(r"<code>(.*?)</code>", html)}
+    for syntax, _ in readme:
+        for example in syntax:
+            assert example in shown, f"{example} is in README's query language, not on /help"
+    assert help_query_rows(html) == readme
 
 
 def test_every_page_has_its_own_title_and_landmarks(client):
