@@ -121,6 +121,12 @@ def candidates() -> dict[str, Callable[[], Callable[[str], str]]]:
         from snowballstemmer.english_stemmer import EnglishStemmer
         return EnglishStemmer().stemWord
 
+    def snowball2_irregular():
+        from search.analysis import IRREGULAR_FORMS
+        from snowballstemmer.english_stemmer import EnglishStemmer
+        english = EnglishStemmer().stemWord
+        return lambda word: english(IRREGULAR_FORMS.get(word, word))
+
     def pystemmer():
         import Stemmer
         return Stemmer.Stemmer("english").stemWord
@@ -147,7 +153,9 @@ def candidates() -> dict[str, Callable[[], Callable[[str], str]]]:
 
     return {"whoosh porter (before)": whoosh_porter, "whoosh porter2": whoosh_porter2,
             "nltk PorterStemmer": nltk_porter, "nltk Snowball english": nltk_snowball,
-            "snowballstemmer 2 english (chosen)": snowball2, "PyStemmer english (Snowball 3)": pystemmer,
+            "snowballstemmer 2 english (first round)": snowball2,
+            "irregular forms + snowballstemmer 2 (chosen)": snowball2_irregular,
+            "PyStemmer english (Snowball 3)": pystemmer,
             "lemminflect (lemma)": lemminflect_lemma, "spaCy lookup (lemma)": spacy_lookup,
             "simplemma (lemma)": _simplemma, "lemmagen3 (lemma)": lemmagen}
 

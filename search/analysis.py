@@ -4,9 +4,13 @@ dropped, how a word is folded. Each engine builds its analyzers from these decla
 chain), so a query finds the same paragraphs whichever engine answers it.
 
 Parts: ``STOPWORDS`` (search/data/stopwords.txt), ``TOKEN_PATTERN`` (a word, for indexing),
-``fold_word`` (lower-case, dots dropped, accents folded), ``STEMMER`` and ``stem`` (the one
-stemmer: words of one family share a stem), ``OPENSEARCH_STEMMER`` (the same stemmer as an
-OpenSearch token filter), ``use_stemmer`` (another stemmer for a measurement's duration).
+``fold_word`` (lower-case, dots dropped, accents folded), ``IRREGULAR_FORMS``
+(search/data/irregular_forms.txt: said → say, children → child), ``STEMMER`` and ``stem`` (the
+one stemmer: irregular forms to their base form, then Snowball English, so words of one family
+share a stem), ``OPENSEARCH_STEMMER`` (the same stemmer as an OpenSearch token filter, after
+the table as a ``stemmer_override`` filter: engines/opensearch/mapping.py),
+``snowball_english`` (the stemmer without the table, for measurements), ``use_stemmer``
+(another stemmer for a measurement's duration).
 """
 from __future__ import annotations
 
@@ -28,6 +32,24 @@ def _read_stopwords() -> frozenset[str]:
 
 
 STOPWORDS = _read_stopwords()
+
+
+def _read_irregular_forms() -> dict[str, str]:
+    """form → base form, from lines ``base: form form…`` (search/data/irregular_forms.txt)."""
+    text = resources.files("search").joinpath("data/irregular_forms.txt").read_text(encoding="utf-8")
+    forms: dict[str, str] = {}
+    for line in text.splitlines():
+        line = line.partition("#")[0].strip()
+        if line:
+            base, _, listed = line.partition(":")
+            forms.update((form, base.strip()) for form in listed.split())
+    return forms
+
+
+# Irregular forms that no suffix stripper can join to their base form (said/say, built/build,
+# children/child): the file says which were left out and why (forms that are also another
+# common word: left, found, saw).
+IRREGULAR_FORMS = _read_irregular_forms()
 
 # Words split at apostrophes and hyphens ("Venezuela’s" indexes "venezuela"); inner dots are
 # kept and then dropped when folding, so "U.S." and "US" index the same word.
@@ -56,6 +78,9 @@ def fold_word(word: str) -> str:
 # ≤ 10) runs; Snowball 3 changed English (organization → organiz), hence the bound in
 # pyproject.toml. Its module is imported directly: the package's ``stemmer()`` would silently
 # switch to PyStemmer (a different Snowball version) where that happens to be installed.
+# Before it, a folded word goes through IRREGULAR_FORMS (said → say): a suffix stripper cannot
+# join a family whose forms change their vowels, and the lemmatisers' advantage measured above
+# was mostly these families; the table is declared, so OpenSearch applies the same one.
 STEMMER = "snowball-english"
 
 # The same stemmer in an OpenSearch analysis chain (Lucene's SnowballFilter with EnglishStemmer;
@@ -67,16 +92,23 @@ _ENGLISH_LOCK = threading.Lock()  # a Snowball stemmer object keeps its state wh
 
 
 @lru_cache(maxsize=200_000)  # an archive repeats its words: stem each once
-def _snowball_english(word: str) -> str:
+def snowball_english(word: str) -> str:
+    """Snowball English alone, without IRREGULAR_FORMS: ``said`` → ``said``."""
     with _ENGLISH_LOCK:
         return _ENGLISH.stemWord(word)
 
 
-_active: Callable[[str], str] = _snowball_english
+@lru_cache(maxsize=200_000)  # one cached call a word, as before the table
+def _irregular_then_snowball(word: str) -> str:
+    return snowball_english(IRREGULAR_FORMS.get(word, word))
+
+
+_active: Callable[[str], str] = _irregular_then_snowball
 
 
 def stem(word: str) -> str:
-    """The stem of a folded word (``fold_word``): ``planned``, ``planning`` → ``plan``.
+    """The stem of a folded word (``fold_word``): ``planned``, ``planning`` → ``plan``;
+    ``said``, ``says`` → ``say``.
 
     Every stemmed field of every engine, and every comparison of words by family (the query's
     reading of metadata words, did-you-mean), goes through this function.

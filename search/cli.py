@@ -305,7 +305,8 @@ def eval_queries_command(judgments: tuple[Path, ...], seeds_dir: Path | None,
                          index_dir: Path | None, engine: str | None, opensearch_url: str | None,
                          opensearch_index: str | None) -> None:
     """nDCG@10, recall@20 and MRR per query, Hemeroteca vs a plain BM25 baseline (SQLite FTS5),
-    then the ablation: the ranking before issue 13, + word forms, + metadata words, + semantic."""
+    then the ablation: the ranking before issue 13, + word forms, + irregular forms, + metadata
+    words, + semantic."""
     from search.evaluation.ablation import build_ablation
     from search.evaluation.baseline import Fts5Baseline
     from search.evaluation.queries import (evaluate_queries, format_ablation, format_ndcg_by_query,

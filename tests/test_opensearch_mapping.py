@@ -27,11 +27,35 @@ def test_analysis_is_the_embedded_engines_chain():
     folding = ["lowercase", "hemeroteca_drop_dots", "asciifolding", "hemeroteca_stop"]
     assert analysis["analyzer"] == {
         "hemeroteca_text": {"type": "custom", "tokenizer": "hemeroteca_words",
-                            "filter": [*folding, "hemeroteca_min_length", "hemeroteca_stem"]},
+                            "filter": [*folding, "hemeroteca_min_length", "hemeroteca_irregular",
+                                       "hemeroteca_stem"]},
         "hemeroteca_exact": {"type": "custom", "tokenizer": "hemeroteca_words",
                              "filter": [*folding, "hemeroteca_min_length"]},
         "hemeroteca_names": {"type": "custom", "tokenizer": "hemeroteca_words", "filter": folding},
     }
+
+
+# https://docs.opensearch.org/latest/analyzers/token-filters/stemmer-override/ : "rules", each
+# "form, form => stem"; the words it maps are marked as keywords, so the snowball filter after it
+# keeps the stem the rule names (Lucene's StemmerOverrideFilter).
+def test_irregular_forms_are_a_stemmer_override_before_the_stemmer():
+    from search.analysis import IRREGULAR_FORMS, stem
+    irregular = mapping.analysis_settings()["filter"]["hemeroteca_irregular"]
+    assert irregular["type"] == "stemmer_override" and set(irregular) == {"type", "rules"}
+    assert "said => say" in irregular["rules"]
+    assert "went, gone, goes => go" in irregular["rules"]
+    assert "mice => mous" in irregular["rules"]  # Snowball's stem of "mouse", as the rule's result
+    # every rule gives the stem the embedded engine gives (search/analysis.py: stem), and every
+    # irregular form is in exactly one rule
+    ruled = {}
+    for rule in irregular["rules"]:
+        forms, _, target = rule.partition(" => ")
+        for form in forms.split(", "):
+            assert form not in ruled
+            ruled[form] = target
+    assert ruled == {form: stem(form) for form in IRREGULAR_FORMS}
+    chain = mapping.analysis_settings()["analyzer"]["hemeroteca_text"]["filter"]
+    assert chain.index("hemeroteca_irregular") == chain.index("hemeroteca_stem") - 1
 
 
 def test_the_stemmer_is_the_one_search_analysis_declares():

@@ -181,11 +181,12 @@ def test_format_ablation_has_a_row_per_system_and_says_why_one_could_not_run(tmp
 
 def test_the_ablation_rows_are_the_issue_13_steps_in_order():
     from search.evaluation.ablation import VARIANTS
-    assert [v.name for v in VARIANTS] == ["lexical today", "+ word forms", "+ metadata words",
-                                          "+ semantic"]
+    assert [v.name for v in VARIANTS] == ["lexical today", "+ word forms", "+ irregular forms",
+                                          "+ metadata words", "+ semantic"]
     assert (VARIANTS[0].stemmer, VARIANTS[0].readings) == ("previous", False)
-    assert (VARIANTS[1].stemmer, VARIANTS[1].readings) == ("current", False)
-    assert VARIANTS[3].mode == "hybrid"
+    assert (VARIANTS[1].stemmer, VARIANTS[1].readings) == ("snowball", False)
+    assert (VARIANTS[2].stemmer, VARIANTS[2].readings) == ("current", False)
+    assert VARIANTS[4].mode == "hybrid"
 
 
 def test_eval_queries_prints_the_ablation(seed_index, tmp_path: Path):
@@ -206,4 +207,4 @@ def test_eval_queries_prints_the_ablation(seed_index, tmp_path: Path):
     # spy chief was not found; Snowball finds it
     assert rows["lexical today"].startswith("| lexical today | 0.000")
     assert not rows["+ word forms"].startswith("| + word forms | 0.000")
-    assert "+ metadata words" in rows and "+ semantic" in rows
+    assert "+ irregular forms" in rows and "+ metadata words" in rows and "+ semantic" in rows

@@ -7,7 +7,7 @@ report).
 
 A variant changes only declared parameters, for the duration of each search: the stemmer
 (search/analysis.py: ``use_stemmer``; a stemmer other than the index's needs its own index,
-built into a temporary folder with that stemmer), and the readings' boosts of search/ranking.py
+built into a temporary folder with that stemmer, one per stemmer), and the readings' boosts of search/ranking.py
 (READING_BOOSTS, which the searcher reads at each search). Process-wide switches:
 measurement only, never in a server.
 """
@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from search import ranking
-from search.analysis import use_stemmer
+from search.analysis import snowball_english, use_stemmer
 from search.engine import Engine, open_engine
 from search.request import BadParameter, parse_request
 
@@ -31,8 +31,9 @@ from .queries import System
 class Variant:
     """One row of the ablation.
 
-    ``stemmer``: "previous" (Whoosh's Porter, the stemmer before issue 13) or "current"
-    (search/analysis.py). ``readings``: metadata words read and boosted (search/interpret.py),
+    ``stemmer``: "previous" (Whoosh's Porter, the stemmer before issue 13), "snowball" (Snowball
+    English without the irregular forms, the first round of issue 13) or "current"
+    (search/analysis.py: irregular forms, then Snowball English). ``readings``: metadata words read and boosted (search/interpret.py),
     or not (READING_BOOSTS empty: the ranking before them).
     ``mode``: the request's ``mode``; "hybrid" needs the semantic extra.
     """
@@ -46,7 +47,8 @@ class Variant:
 
 VARIANTS: tuple[Variant, ...] = (
     Variant("lexical today", stemmer="previous", readings=False),
-    Variant("+ word forms", readings=False),
+    Variant("+ word forms", stemmer="snowball", readings=False),
+    Variant("+ irregular forms", readings=False),
     Variant("+ metadata words"),
     Variant("+ semantic", mode="hybrid"),
 )
@@ -67,14 +69,17 @@ def _swapped(mapping: dict, values: Mapping) -> Iterator[None]:
 @contextmanager
 def _parameters(variant: Variant) -> Iterator[None]:
     with ExitStack() as stack:
-        if variant.stemmer == "previous":
-            stack.enter_context(use_stemmer(_previous_stemmer()))
+        if variant.stemmer != "current":
+            stack.enter_context(use_stemmer(_stemmer(variant.stemmer)))
         if not variant.readings:
             stack.enter_context(_swapped(ranking.READING_BOOSTS, {}))
         yield
 
 
-def _previous_stemmer() -> Callable[[str], str]:
+def _stemmer(name: str) -> Callable[[str], str]:
+    """The stemmer a variant other than "current" analyses with."""
+    if name == "snowball":
+        return snowball_english
     # kept by the embedded engine's schema for this measurement only
     from search.engines.whoosh.schema import PREVIOUS_STEMMER
     return PREVIOUS_STEMMER
@@ -126,16 +131,16 @@ class Ablation:
 def build_ablation(engine: Engine, seeds_dir: Path,
                    variants: tuple[Variant, ...] = VARIANTS) -> Ablation:
     """A system per variant over ``engine`` (which holds ``seeds_dir`` with the current analysis);
-    a variant with the previous stemmer searches an embedded index of the same seeds built with
-    that stemmer in a temporary folder."""
+    a variant with another stemmer searches an embedded index of the same seeds built with that
+    stemmer in a temporary folder."""
     ablation = Ablation()
-    previous_engine = None
+    built: dict[str, Engine] = {}
     for variant in variants:
         target = engine
-        if variant.stemmer == "previous":
-            if previous_engine is None:
-                previous_engine = _previous_index(seeds_dir, ablation)
-            target = previous_engine
+        if variant.stemmer != "current":
+            if variant.stemmer not in built:
+                built[variant.stemmer] = _index_with(variant.stemmer, seeds_dir, ablation)
+            target = built[variant.stemmer]
         reason = _probe(variant, target)
         if reason is not None:
             ablation.unavailable[variant.name] = reason
@@ -145,13 +150,13 @@ def build_ablation(engine: Engine, seeds_dir: Path,
     return ablation
 
 
-def _previous_index(seeds_dir: Path, ablation: Ablation) -> Engine:
+def _index_with(stemmer: str, seeds_dir: Path, ablation: Ablation) -> Engine:
     from search.changes import plan_changes
     from search.config import resolve
     folder = tempfile.TemporaryDirectory(prefix="hemeroteca-ablation-")
     ablation.folders.append(folder)
     settings = resolve({"seeds_dir": seeds_dir, "index_dir": folder.name, "engine": "whoosh"})
     built = open_engine(settings)
-    with use_stemmer(_previous_stemmer()):
+    with use_stemmer(_stemmer(stemmer)):
         built.apply(plan_changes(seeds_dir, None, full=True))
     return built

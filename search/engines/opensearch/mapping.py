@@ -2,7 +2,7 @@
 
 Parts: ``MAPPING_VERSION`` (bump when a field or analyzer changes: older indexes are reloaded),
 ``analysis_settings`` (search/analysis.py's one analysis as OpenSearch analyzers),
-``stemmer_filter``, ``paragraph_index_body``, ``directory_index_body``, ``shards_for``, and the
+``stemmer_filter``, ``irregular_forms_filter``, ``paragraph_index_body``, ``directory_index_body``, ``shards_for``, and the
 field names the query compiler uses (``PHRASE_FIELDS``, ``facet_field``).
 
 The analysis chain is built from the same declarations as the embedded engine's Whoosh
@@ -10,8 +10,9 @@ analyzers (engines/whoosh/schema.py), so a word is indexed as the same term in b
 
     pattern tokenizer (TOKEN_PATTERN, the match is the token) → lowercase → dots dropped
     (U.S. → us) → ASCII folding (Guaidó → guaido) → the stop words of search/data/stopwords.txt
-    → words shorter than MIN_WORD_LENGTH dropped → the stemmer search/analysis.py names
-    (Snowball English: OpenSearch's ``snowball`` filter)
+    → words shorter than MIN_WORD_LENGTH dropped → the irregular forms of search/analysis.py
+    (IRREGULAR_FORMS, said → say: a ``stemmer_override`` filter) → the stemmer
+    search/analysis.py names (Snowball English: OpenSearch's ``snowball`` filter)
 
 Why the ``pattern`` tokenizer and not ``standard`` + filters: the standard tokenizer follows
 Unicode word boundaries (UAX #29), which keep "Venezuela’s" and "3.5" as one token and split
@@ -29,6 +30,7 @@ https://docs.opensearch.org/latest/analyzers/token-filters/pattern-replace/ ,
 https://docs.opensearch.org/latest/analyzers/token-filters/asciifolding/ ,
 https://docs.opensearch.org/latest/analyzers/token-filters/stop/ ,
 https://docs.opensearch.org/latest/analyzers/token-filters/length/ ,
+https://docs.opensearch.org/latest/analyzers/token-filters/stemmer-override/ ,
 https://docs.opensearch.org/latest/analyzers/token-filters/porter-stem/ ,
 https://docs.opensearch.org/latest/analyzers/token-filters/snowball/ ,
 https://docs.opensearch.org/latest/mappings/mapping-parameters/similarity/ .
@@ -43,7 +45,8 @@ from search.facets import FACETS, Facet
 from search.ranking import BM25_B, BM25_K1, QUERY_FIELDS
 from search.request import MAX_RESULT_WINDOW
 
-MAPPING_VERSION = 1
+# 2: irregular forms (hemeroteca_irregular) before the stemmer
+MAPPING_VERSION = 2
 
 # Analyzer names, as the mapping and the queries refer to them.
 TEXT_ANALYZER = "hemeroteca_text"      # folded and stemmed: text, title
@@ -88,6 +91,19 @@ def stemmer_filter(name: str | None = None) -> dict:
                          f"engine knows {', '.join(sorted(_STEMMERS))}") from None
 
 
+def irregular_forms_filter() -> dict:
+    """search/analysis.py's IRREGULAR_FORMS as a ``stemmer_override`` filter, one rule per base
+    form: ``"went, gone => go"``. The filter marks the words it maps as keywords, which the
+    stemmer after it leaves alone, so each rule names the final stem, the one the embedded
+    engine gives every form of the family (``"mice => mous"``, Snowball's stem of "mouse")."""
+    by_base: dict[str, list[str]] = {}
+    for form, base in analysis.IRREGULAR_FORMS.items():
+        by_base.setdefault(base, []).append(form)
+    return {"type": "stemmer_override",
+            "rules": [f"{', '.join(forms)} => {analysis.snowball_english(base)}"
+                      for base, forms in by_base.items()]}
+
+
 def analysis_settings() -> dict:
     """``settings.analysis``: the tokenizer, the filters and the three analyzers."""
     folding = ["lowercase", "hemeroteca_drop_dots", "asciifolding", "hemeroteca_stop"]
@@ -100,11 +116,13 @@ def analysis_settings() -> dict:
             "hemeroteca_drop_dots": {"type": "pattern_replace", "pattern": "\\.", "replacement": ""},
             "hemeroteca_stop": {"type": "stop", "stopwords": sorted(STOPWORDS), "ignore_case": False},
             "hemeroteca_min_length": {"type": "length", "min": MIN_WORD_LENGTH},
+            "hemeroteca_irregular": irregular_forms_filter(),
             "hemeroteca_stem": stemmer_filter(),
         },
         "analyzer": {
             TEXT_ANALYZER: {"type": "custom", "tokenizer": "hemeroteca_words",
-                            "filter": [*folding, "hemeroteca_min_length", "hemeroteca_stem"]},
+                            "filter": [*folding, "hemeroteca_min_length", "hemeroteca_irregular",
+                                       "hemeroteca_stem"]},
             EXACT_ANALYZER: {"type": "custom", "tokenizer": "hemeroteca_words",
                              "filter": [*folding, "hemeroteca_min_length"]},
             NAMES_ANALYZER: {"type": "custom", "tokenizer": "hemeroteca_words", "filter": folding},
