@@ -368,3 +368,90 @@ def test_a_vector_does_not_depend_on_the_batch_it_was_embedded_in():
     alone = np.stack([embedder.embed([text])[0] for text in texts])
     assert np.array_equal(together, alone)
     assert np.allclose(np.linalg.norm(together, axis=1), 1.0, atol=1e-5)
+
+
+# ------------------------------------------------------------------ hybrid ranks words as lexical does
+# Two articles on interest rates; the Harbour Times paragraph matches the words better, the
+# Valley Courier's is the one a query naming the Valley Courier asks for ("valley" is in no text;
+# the other paragraphs give "interest rates" an idf).
+READINGS_CORPUS = {
+    "catalog.toml": """
+        [[article]]
+        file = "harbour_rates.txt"
+        publication = "Harbour Times"
+        date = "2019-03-01"
+
+        [[article]]
+        file = "valley_rates.txt"
+        publication = "Valley Courier"
+        date = "2019-03-01"
+        """,
+    "harbour_rates.txt": """
+        Rates again
+
+        Interest rates rose again: the central bank said interest rates would stay high.
+
+        The mayor opened a new bridge.
+        """,
+    "valley_rates.txt": """
+        A hard spring for farmers
+
+        Farmers in the hills say that the interest rates on their loans have made the spring planting dearer than ever before.
+
+        The river flooded two villages.
+        """,
+}
+HARBOUR_RATES, VALLEY_RATES = "harbour_rates-p1", "valley_rates-p1"
+
+# The same sentence in four articles, dated in another order than the files': every score ties
+# (words and meaning alike), so only search/ranking.py TIE_BREAK orders them: newest first.
+TIES_CORPUS = {
+    "catalog.toml": "\n".join(f'[[article]]\nfile = "{name}.txt"\ndate = "{date}"\n'
+                              for name, date in [("a_tie", "2018-01-01"), ("b_tie", "2021-01-01"),
+                                                 ("c_tie", "2019-01-01"), ("d_tie", "2020-01-01")]),
+    **{f"{name}.txt": "The ferry timetable changed again on Monday.\n"
+       for name in ("a_tie", "b_tie", "c_tie", "d_tie")},
+}
+NEWEST_FIRST = ["b_tie-p1", "d_tie-p1", "c_tie-p1", "a_tie-p1"]
+
+
+@pytest.fixture(scope="module")
+def readings_client(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("readings")
+    seeds = write_corpus(folder / "seeds", READINGS_CORPUS)
+    build_index(resolve({"seeds_dir": seeds, "index_dir": folder / "index"}))
+    return make_app(seeds, folder / "index").test_client()
+
+
+@needs_extra
+def test_hybrid_lifts_a_publication_the_query_names_as_lexical_does(readings_client):
+    # The words alone prefer the Harbour Times; naming the Valley Courier lifts its paragraph
+    # (search/ranking.py READING_BOOSTS) in both modes: hybrid fuses the lexical ranking's score.
+    assert [h for h, _ in ranked(readings_client, q="interest rates", mode="hybrid")][0] == HARBOUR_RATES
+    query = "Valley Courier interest rates"
+    assert [h for h, _ in ranked(readings_client, q=query)] == [VALLEY_RATES, HARBOUR_RATES]
+    assert [h for h, _ in ranked(readings_client, q=query, mode="hybrid")] == [VALLEY_RATES, HARBOUR_RATES]
+    exported = readings_client.get("/export.json", query_string={"q": query, "mode": "hybrid"}).get_json()
+    assert [h["id"] for h in exported["hits"]] == [VALLEY_RATES, HARBOUR_RATES]
+
+
+@pytest.fixture(scope="module")
+def ties_client(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("ties")
+    seeds = write_corpus(folder / "seeds", TIES_CORPUS)
+    build_index(resolve({"seeds_dir": seeds, "index_dir": folder / "index"}))
+    return make_app(seeds, folder / "index").test_client()
+
+
+@needs_extra
+def test_hybrid_orders_equal_scores_by_the_tie_break(ties_client, monkeypatch):
+    from search.engines.whoosh import hybrid
+    assert [h for h, _ in ranked(ties_client, q="ferry timetable")] == NEWEST_FIRST
+    assert [h for h, _ in ranked(ties_client, q="ferry timetable", mode="hybrid")] == NEWEST_FIRST
+    # Below the fused depth the words' own order follows, and which matches make the depth must
+    # not depend on document numbers either: one fused match, no neighbour by meaning.
+    monkeypatch.setattr(hybrid, "FUSION_DEPTH", 1)
+    monkeypatch.setattr(hybrid, "MEANING_NEIGHBOURS", 0)
+    assert [h for h, _ in ranked(ties_client, q="ferry timetable", mode="hybrid")] == NEWEST_FIRST
+    assert [h for h, _ in ranked(ties_client, q="ferry timetable", mode="hybrid", per_page=2, page=2)] \
+        == NEWEST_FIRST[2:]

@@ -50,9 +50,16 @@ class MeaningMatch:
 
     def ordered(self, postings: Postings, parsed: ParsedQuery, request: SearchRequest,
                 generation: Generation, end: int,
-                by_date: Callable[..., list[tuple[int, float | None]]]) -> list[tuple[int, float]]:
+                by_date: Callable[..., list[tuple[int, float | None]]],
+                bonus: np.ndarray | None) -> list[tuple[int, float]]:
         """The (docnum, fused score) pairs of the first ``end`` hits, in the request's order:
-        by fused score, or (``by_date``, the lexical searcher's own date orders) by date."""
+        by fused score, or (``by_date``, the lexical searcher's own date orders) by date.
+
+        The lexical score fused is the lexical ranking's own: BM25F plus ``bonus``, the query's
+        readings (the searcher's ``_reading_bonus``: READING_BOOSTS of search/ranking.py), and
+        equal scores in TIE_BREAK order (the generation's ``newest_rank``), so which matches
+        make the fused depth never depends on document numbers.
+        """
         has_words = not isinstance(parsed.query, wq.Every) and parsed.query is not wq.NullQuery
         lexical: dict[int, float] = {}
         below: list[tuple[int, float]] = []  # lexical matches under the fused ones, in order
@@ -61,7 +68,7 @@ class MeaningMatch:
         if has_words and len(docnums):
             depth = max(FUSION_DEPTH, end) if request.sort == "relevance" else FUSION_DEPTH
             ranked, scores = rank(parsed.ranking_query, generation.stats, postings, docnums,
-                                  depth, parsed.proximity)
+                                  depth, parsed.proximity, bonus, tie=generation.columns.newest_rank)
             best = float(scores[0])
             lexical = dict(zip(ranked[:FUSION_DEPTH].tolist(), scores[:FUSION_DEPTH].tolist()))
             below = list(zip(ranked[FUSION_DEPTH:].tolist(), scores[FUSION_DEPTH:].tolist()))
@@ -70,6 +77,8 @@ class MeaningMatch:
                                      if self.lexical[n] and int(n) not in lexical), dtype=np.int64)
             if len(deeper):
                 exact = score_query(parsed.ranking_query, generation.stats, postings, exact_in=deeper)
+                if bonus is not None:
+                    exact = exact + bonus
                 lexical.update({int(n): float(exact[n]) for n in deeper})
         meaning = set(self.neighbours.tolist())
         for n in set(lexical) | meaning:

@@ -57,7 +57,8 @@ def run_search(generation: Generation, request: SearchRequest,
         start = (request.page - 1) * request.per_page
         ordered = (_ordered(postings, parsed, request, final, generation, start + request.per_page)
                    if found is None else
-                   found.ordered(postings, parsed, request, generation, start + request.per_page, _ordered))
+                   found.ordered(postings, parsed, request, generation, start + request.per_page, _ordered,
+                                 _reading_bonus(generation, request)))
         terms = matched_terms(parsed.query, searcher.reader()) if request.q or request.like else {}
         names = _filtered_names(generation, request)
         hits = [_hit(generation, searcher, docnum, score, terms, names)
@@ -83,7 +84,8 @@ def export_hits(generation: Generation, request: SearchRequest, limit: int | Non
         total = int(final.sum())
         end = total if limit is None else min(total, limit)
         ordered = (_ordered(postings, parsed, request, final, generation, end) if found is None
-                   else found.ordered(postings, parsed, request, generation, end, _ordered))
+                   else found.ordered(postings, parsed, request, generation, end, _ordered,
+                                      _reading_bonus(generation, request)))
         terms = matched_terms(parsed.query, searcher.reader()) if request.q or request.like else {}
         names = _filtered_names(generation, request)
 
