@@ -211,7 +211,8 @@ def test_without_selection_every_facet_counts_the_whole_result():
 # https://docs.opensearch.org/latest/search-plugins/searching-data/sort/ (order, missing _last)
 # and https://docs.opensearch.org/latest/search-plugins/searching-data/paginate/ (from, size).
 @pytest.mark.parametrize("params, ranked, expected", [
-    ({"q": ["x"]}, True, [{"_score": {"order": "desc"}}]),
+    # equal scores newest first, then archive order (ranking.TIE_BREAK, as the embedded engine)
+    ({"q": ["x"]}, True, [{"_score": {"order": "desc"}}, {"date_sort": {"order": "desc", "missing": "_last"}}]),
     # an empty query in "relevance" order is newest first, as in the embedded engine
     ({}, False, [{"date_sort": {"order": "desc", "missing": "_last"}}]),
     ({"sort": ["newest"]}, True, [{"date_sort": {"order": "desc", "missing": "_last"}}]),

@@ -81,3 +81,14 @@ def test_search_against_an_unreachable_cluster_exits_1_with_a_message():
                                        "--opensearch-url", DOWN])
     assert result.exit_code == 1 and "cannot reach OpenSearch" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("url", ["/api/search?q=drought&mode=hybrid", "/export.csv?q=drought&mode=hybrid"])
+def test_hybrid_is_a_400_saying_it_is_the_embedded_engines_not_a_missing_extra(down_client, url):
+    # answered before the cluster is asked (it is down here): a request it could never serve
+    response = down_client.get(url)
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["code"] == "bad_parameter" and error["message"].startswith("mode: ")
+    assert "embedded engine only" in error["message"]
+    assert "pip install" not in error["message"]

@@ -361,12 +361,16 @@ def facet_aggregations(any_of: Mapping[str, dict], selections: Mapping[str, tupl
 
 def sort_clause(request: SearchRequest, ranked: bool) -> list[dict]:
     """The request's order, ties broken by archive order (document id, then position), so the
-    same seeds always give the same pages. Without words, "relevance" is newest first."""
+    same seeds always give the same pages. Without words, "relevance" is newest first; with
+    words, equal scores are newest first, then archive order (ranking.TIE_BREAK, as the
+    embedded engine orders them)."""
     ties = [{"doc_id": {"order": "asc"}}, {"position": {"order": "asc"}}]
+    newest = {"date_sort": {"order": "desc", "missing": "_last"}}
     if request.sort == "relevance" and ranked:
-        return [{"_score": {"order": "desc"}}, *ties]
-    order = "asc" if request.sort == "oldest" else "desc"
-    return [{"date_sort": {"order": order, "missing": "_last"}}, *ties]
+        return [{"_score": {"order": "desc"}}, newest, *ties]
+    if request.sort == "oldest":
+        return [{"date_sort": {"order": "asc", "missing": "_last"}}, *ties]
+    return [newest, *ties]
 
 
 def scored_query(matching: dict, ranking: list[dict], filters: list[dict]) -> dict:

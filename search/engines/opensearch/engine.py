@@ -40,6 +40,11 @@ DIRECTORY_CHECK_SECONDS = 1.0
 DIRECTORY_PAGE = 5000          # directory records read per request
 SUGGEST_AT_MOST = 2            # offer a corrected query when the query finds at most this many
 FACET_VALUES_PAGE = 1000       # values per request when listing every value of a facet
+# Hybrid search needs each paragraph's vector in the index and a k-NN query: the embedded engine
+# stores them, this one does not yet (docs/scale-out.md). Installing the semantic extra would not
+# change that, so the message does not suggest it.
+NO_HYBRID = ("hybrid search (mode=hybrid) is answered by the embedded engine only; the OpenSearch "
+             "engine searches words (mode=lexical)")
 OTHER_VERSION = ("the index was built by another version of Hemeroteca; rebuild it with "
                  "`hemeroteca index --engine opensearch --full`")
 
@@ -213,10 +218,11 @@ class OpenSearchEngine:
         return dsl.similar_clause(paragraph_id, int(directory.build.get("paragraphs") or 0))
 
     # ------------------------------------------------------------------ searching
+    def hybrid_unavailable(self) -> str | None:
+        return NO_HYBRID
+
     def search(self, request: SearchRequest) -> SearchResult:
-        if request.mode == "hybrid":
-            raise BadParameter("mode", "hybrid search needs the semantic extra: "
-                                       "pip install -e '.[semantic]', then rebuild the index")
+        _refuse_hybrid(request)
         started = time.perf_counter()
         parsed = parse(request.q)
         with self._answering():
@@ -276,6 +282,7 @@ class OpenSearchEngine:
     def export(self, request: SearchRequest, limit: int | None = None) -> Export:
         """Every match through a point in time and search_after: no 10,000-hit window. The
         first page is read here, so an unreachable cluster is a 503 before any byte is sent."""
+        _refuse_hybrid(request)
         parsed = parse(request.q)
         with self._answering():
             directory = self.directory()
@@ -434,3 +441,8 @@ def _close_pit(client, pit: str) -> None:
         client.delete_pit(body={"pit_id": [pit]})
     except Exception:  # noqa: BLE001 - it expires after PIT_KEEP_ALIVE anyway
         pass
+
+
+def _refuse_hybrid(request: SearchRequest) -> None:
+    if request.mode == "hybrid":
+        raise BadParameter("mode", NO_HYBRID)
