@@ -45,6 +45,16 @@ from search.semantic.model import missing_reason as semantic_missing
 
 PARALLEL_FROM = 5000  # paragraphs: a build this big writes with two processes
 
+# Whoosh's writer holds postings in memory up to ``limitmb`` and then spills them to run files,
+# which it merges back at the end one pickled posting at a time. That merge made the build
+# superlinear (bench/NOTES.md): 20k paragraphs through one writer took 66 s of CPU at 256 MB,
+# with two runs on disk, and 38 s with room for every posting (about 230 bytes each, some 110
+# postings a paragraph). So each writer may hold up to WRITER_MEMORY_SHARE of the machine's
+# memory, within WRITER_MB_BOUNDS: on 8 GB, 1 GB a writer (40k paragraphs before a spill); on 24 GB,
+# 3 GB. Memory is only taken as postings arrive: a small update uses little.
+WRITER_MEMORY_SHARE = 1 / 8
+WRITER_MB_BOUNDS = (256, 4096)
+
 # Merging (bench/RESULTS.md, "Incremental updates"). Each incremental build writes one segment,
 # and every search reads every segment: segments are grouped in tiers by size (fewer than 1,000
 # paragraphs, 10,000, 100,000…) and a tier holding more than SEGMENTS_PER_TIER of them (the new
@@ -159,7 +169,7 @@ def _write_whoosh(folder: Path, documents: list[Document],
     parallel = ({"procs": 2, "multisegment": True}
                 if total >= PARALLEL_FROM and (os.cpu_count() or 1) > 1 else {})
     # The context manager commits on success and cancels on error: all or nothing.
-    with ix.writer(limitmb=256, **parallel) as writer:
+    with ix.writer(limitmb=writer_limit_mb(), **parallel) as writer:
         for document in documents:
             for paragraph in document.paragraphs:
                 row = paragraph_row(document, paragraph, mentions.get(paragraph.id, ()))
@@ -179,6 +189,16 @@ def _write_whoosh(folder: Path, documents: list[Document],
         corpus = _corpus(reader.doc_count(), {name: reader.field_length(name) for name in _scorable()})
     ix.close()
     return corpus
+
+
+def writer_limit_mb() -> int:
+    """The memory each Whoosh writer process may fill before spilling (WRITER_MEMORY_SHARE)."""
+    low, high = WRITER_MB_BOUNDS
+    try:
+        memory_mb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20
+    except (AttributeError, OSError, ValueError):  # no sysconf (Windows): Whoosh's usual size
+        return low
+    return int(min(high, max(low, memory_mb * WRITER_MEMORY_SHARE)))
 
 
 def _indexed(row: dict) -> dict:
@@ -211,7 +231,7 @@ def _update_whoosh(folder: Path, previous: Path, changes: ChangeSet,
     storage = FileStorage(str(folder), supports_mmap=False)
     ix = storage.open_index(INDEX_NAME)
     schema = ix.schema
-    writer = ix.writer()
+    writer = ix.writer(limitmb=writer_limit_mb())  # a merge of tiers passes through it too
     policy = MergePolicy()
     writer.mergetype = policy
     added: list[dict] = []  # the column keys of each paragraph written, in writing order
