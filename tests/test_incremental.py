@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import random
 import shutil
 from dataclasses import asdict
 from pathlib import Path
@@ -710,3 +711,32 @@ def test_fuzzy_words_expand_alike_on_one_segment_and_several(tmp_path, monkeypat
     assert (found["one"][0], found["two"][0]) == (1, 2)
     assert found["one"][1] == found["two"][1]
     assert "guaido" not in found["two"][1][0] and "guaido" in found["two"][1][1]
+
+
+def test_fuzzy_words_come_from_each_index_even_when_segment_ids_repeat(tmp_path):
+    """readers.py walks each segment's words in memory, cached by segment. Whoosh names
+    segments with ``random``, which a seeded caller replays (Hypothesis does, above): two
+    indexes with other words under one segment id must each answer with their own words,
+    the words Whoosh's automaton finds on disk."""
+    from whoosh.codec.base import Automata
+
+    seeds, _ = make_seeds(tmp_path)
+    words = [("guiado", 2), ("drougth", 2), ("sanctoins", 1), ("maduoro", 1), ("kenia", 2)]
+    found = {}
+    for name in ("all", "fewer"):
+        if name == "fewer":
+            for source in REAL_SEEDS.glob("*.txt"):
+                (seeds / source.name).unlink()
+        random.seed(1234)
+        build_index(settings_for(seeds, tmp_path / name), full=True)
+        with open_current(tmp_path / name).index.reader() as reader:
+            (leaf, _), = reader.leaf_readers()  # a small corpus: one segment
+            on_disk = [sorted(Automata.find_matches(Automata.levenshtein_dfa(word, distance),
+                                                    leaf.cursor("text")))
+                       for word, distance in words]
+            in_memory = [sorted(reader.terms_within("text", word, distance))
+                         for word, distance in words]
+            found[name] = (leaf.segment().segid, in_memory)
+        assert in_memory == on_disk, name
+    assert found["all"][0] == found["fewer"][0]  # the case this guards: one id, two indexes
+    assert found["all"][1] != found["fewer"][1]
