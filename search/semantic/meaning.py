@@ -60,8 +60,9 @@ class Meaning:
         return self.vectors @ np.asarray(self.vectors[docnum], dtype=np.float32)
 
 
-def open_meaning(vectors: VectorSet | None, paragraph_ids: list[str]) -> Meaning:
-    """The Meaning of an index whose document numbers name ``paragraph_ids``.
+def open_meaning(vectors: VectorSet | None, paragraph_ids: list[str | None]) -> Meaning:
+    """The Meaning of an index whose document numbers name ``paragraph_ids`` (None: a
+    document number that names no paragraph any more, never found by meaning).
 
     :raises MeaningUnavailable: ``unavailable_reason`` is not None.
     """

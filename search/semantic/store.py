@@ -59,9 +59,10 @@ class VectorSet:
             raise ValueError(f"{folder}: {matrix.shape[0]} vectors for {len(ids)} paragraph ids")
         return cls(model=meta["model"], ids=ids, matrix=matrix)
 
-    def aligned(self, paragraph_ids: list[str]) -> np.ndarray:
+    def aligned(self, paragraph_ids: list[str | None]) -> np.ndarray:
         """The vectors in the order of ``paragraph_ids`` (an engine's document numbers); a
-        paragraph without a vector gets zeros (cosine 0: never a meaning match)."""
+        paragraph without a vector, or None (a deleted document), gets zeros (cosine 0: never
+        a meaning match)."""
         if self.ids == paragraph_ids:
             return self.matrix
         row_of = {pid: row for row, pid in enumerate(self.ids)}

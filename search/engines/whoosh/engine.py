@@ -115,7 +115,7 @@ class WhooshEngine:
         if cached is not None and cached[0] == generation.path:
             return cached[1]
         try:
-            meaning = open_meaning(self._vector_set(generation), generation.paragraph_ids)
+            meaning = open_meaning(self._vector_set(generation), generation.live_paragraph_ids())
         except MeaningUnavailable as error:
             raise BadParameter("mode", str(error)) from None
         self._meaning = (generation.path, meaning)

@@ -93,6 +93,12 @@ class Generation:
                    docnum_of=docnum_of,
                    stats=stats)
 
+    def live_paragraph_ids(self) -> list[str | None]:
+        """docnum → paragraph id, None for a deleted docnum: its id names the live paragraph
+        that replaced it, whose vector (hybrid search) it must not get."""
+        return [pid if self.docnum_of.get(pid) == n else None
+                for n, pid in enumerate(self.paragraph_ids)]
+
     def paragraphs(self, doc_id: str) -> list[dict]:
         """The paragraphs of document ``doc_id`` in order, as the API shows them."""
         document = self.documents.get(doc_id)
