@@ -6,6 +6,7 @@ hand; the seed corpus (seeds/) is what a new user searches.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -18,6 +19,17 @@ from web import create_app
 ROOT = Path(__file__).resolve().parent.parent
 TINY_SEEDS = ROOT / "tests" / "data" / "seeds"
 REAL_SEEDS = ROOT / "seeds"
+README = ROOT / "README.md"
+
+
+def readme_query_rows() -> list[tuple[tuple[str, ...], str]]:
+    """The rows of README's "Query language" table: (what you type, each in backticks; what it
+    finds, as plain text)."""
+    section = README.read_text(encoding="utf-8").split("\n## Query language\n", 1)[1].split("\n#", 1)[0]
+    rows = []
+    for syntax, meaning in re.findall(r"^\| (`.*`) \| (.*) \|$", section, re.M):
+        rows.append((tuple(re.findall(r"`([^`]+)`", syntax)), " ".join(meaning.replace("`", "").split())))
+    return rows
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import re
 from html import unescape
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from conftest import ROOT, search
+from conftest import ROOT, readme_query_rows, search
 from markupsafe import escape
 
 
@@ -296,19 +295,6 @@ def test_help_page_is_linked_from_the_search_box(client):
     assert 'href="/help"' in client.get("/").get_data(as_text=True)
     response = client.get("/help")
     assert response.status_code == 200 and b"<title>" in response.data
-
-
-README = Path(__file__).resolve().parent.parent / "README.md"
-
-
-def readme_query_rows() -> list[tuple[tuple[str, ...], str]]:
-    """The rows of README's "Query language" table: (what you type, each in backticks; what it
-    finds, as plain text)."""
-    section = README.read_text(encoding="utf-8").split("\n## Query language\n", 1)[1].split("\n#", 1)[0]
-    rows = []
-    for syntax, meaning in re.findall(r"^\| (`.*`) \| (.*) \|$", section, re.M):
-        rows.append((tuple(re.findall(r"`([^`]+)`", syntax)), " ".join(meaning.replace("`", "").split())))
-    return rows
 
 
 def help_query_rows(html: str) -> list[tuple[tuple[str, ...], str]]:

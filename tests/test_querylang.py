@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import search
+from conftest import readme_query_rows, search
 from search.querylang.nodes import (And, Boost, Fuzzy, MatchAll, Not, Or, Phrase, Prefix, Term, Wildcard,
                                     YearRange)
 from search.querylang.parser import MAX_DEPTH, parse_query
@@ -332,3 +332,12 @@ def test_excluding_a_hyphenated_name_excludes_only_that_name(seed_client):
 @pytest.mark.parametrize("q", ["Venezuela's", "Venezuela’s", "(Venezuela’s)"])
 def test_an_apostrophe_inside_a_word_is_part_of_it(seed_client, q):
     assert ids(seed_client, q) == ids(seed_client, "Venezuela") != []
+
+
+def test_every_example_in_the_readme_table_is_read_as_the_language():
+    """What README (and /help, tests/test_pages.py) shows as syntax parses without the notice
+    that says a query was searched as plain words."""
+    examples = [example for syntax, _ in readme_query_rows() for example in syntax]
+    assert "[2016 TO 2019]" in examples and "Guiado~1" in examples
+    for example in examples:
+        assert parse_query(example).notice is None, example
