@@ -14,12 +14,11 @@ from pathlib import Path
 import click
 
 from search.config import Settings, SettingError, resolve
-from search.engine import Engine, EngineUnavailable, IndexBusy, IndexNeedsRebuild, open_engine
+from search.engine import Engine, EngineUnavailable, IndexBusy, IndexNeedsRebuild, open_engine, seeds_stale
 from search.facets import FACETS
 from search.ingest.catalog import CatalogError
 from search.request import BadParameter, parse_request
 from search.results import SearchResult
-from search.seeds import read_seeds
 
 _seeds_option = click.option("--seeds", "seeds_dir", type=click.Path(path_type=Path), default=None,
                              help="Folder of article files and catalog.toml [env HEMEROTECA_SEEDS; ./seeds]")
@@ -165,7 +164,7 @@ def search_command(query: tuple[str, ...], date_from, date_to, sort, page, per_p
         raise click.UsageError(str(error)) from None
     searcher = open_engine(settings)
     if settings.engine == "whoosh" and searcher.seed_state() is None:
-        _announce_build(settings, searcher.stale_reason(read_seeds(settings.seeds_dir)))
+        _announce_build(settings, seeds_stale(searcher, settings.seeds_dir))
         _build(settings, searcher)
     try:
         result = searcher.search(request)
@@ -238,7 +237,7 @@ def serve_command(host: str, port: int, threads: int, watch: bool, watch_interva
                          opensearch_url=opensearch_url, opensearch_index=opensearch_index)
     searcher = open_engine(settings)
     try:
-        reason = searcher.stale_reason(read_seeds(settings.seeds_dir))
+        reason = seeds_stale(searcher, settings.seeds_dir)
     except EngineUnavailable as error:
         _fail(str(error))
     if reason is not None:
@@ -315,7 +314,7 @@ def eval_queries_command(judgments: tuple[Path, ...], seeds_dir: Path | None,
                          opensearch_url=opensearch_url, opensearch_index=opensearch_index)
     searcher = open_engine(settings)
     try:
-        if searcher.stale_reason(read_seeds(settings.seeds_dir)) is not None:
+        if seeds_stale(searcher, settings.seeds_dir) is not None:
             _build(settings, searcher)
         paragraphs = _paragraphs_of(searcher)
     except EngineUnavailable as error:

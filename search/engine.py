@@ -3,7 +3,8 @@ index, whichever engine holds it. Nothing outside search/engines/ knows which en
 
 Parts: ``EngineUnavailable``, ``IndexBusy`` and ``IndexNeedsRebuild`` (the errors every engine
 raises), ``Export`` (a
-streamed result set), ``Engine`` (the protocol), ``open_engine`` (settings → the engine).
+streamed result set), ``Engine`` (the protocol), ``open_engine`` (settings → the engine),
+``seeds_stale`` (must the index be updated to hold the seeds folder?).
 
 An engine indexes what the one pipeline produced (search/changes.py: ingest → actors →
 ``ChangeSet``), so ids, actors and facets are the same whichever engine holds them. Queries are
@@ -20,6 +21,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from search.changes import BuildReport, ChangeSet, SeedState
     from search.config import Settings
     from search.request import SearchRequest
@@ -120,3 +123,14 @@ def open_engine(settings: Settings) -> Engine:
     """The engine ``settings.engine`` names, configured from ``settings`` (opens nothing yet)."""
     from search.engines import engine_class
     return engine_class(settings.engine)(settings)
+
+
+def seeds_stale(engine: Engine, seeds_dir: Path) -> str | None:
+    """Why ``engine``'s index must be updated to hold the files of ``seeds_dir``, or None.
+
+    Files that have not moved since the index read them (size, time, inode; search/seeds.py)
+    are not hashed again: a server's start and each change ``--watch`` sees would otherwise
+    read the whole archive.
+    """
+    from search.seeds import read_seeds
+    return engine.stale_reason(read_seeds(seeds_dir, known=engine.seed_state()))

@@ -3,8 +3,8 @@
 Parts: ``SeedWatcher`` (``check``: one look at the seeds folder, and a build when it changed;
 ``start``: a daemon thread that looks every ``interval`` seconds).
 
-A look costs a ``stat`` per file; only when sizes or times moved are the files hashed
-(search/seeds.py) and compared with what the index holds. A folder still being written (a copy
+A look costs a ``stat`` per file; only when sizes or times moved are the files that moved
+hashed (search/seeds.py) and compared with what the index holds. A folder still being written (a copy
 under way) is left until it stays the same for one interval. The build runs as
 ``hemeroteca index`` in a child process: the build's pipeline (NLTK, actor extraction) stays
 out of the server, a failed build cannot take the server down, and the build lock makes it
@@ -21,8 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from search.config import Settings
-from search.engine import Engine, EngineUnavailable
-from search.seeds import read_seeds
+from search.engine import Engine, EngineUnavailable, seeds_stale
 
 Snapshot = tuple[tuple[str, int, int], ...]  # (name, size, mtime in ns) of each file
 
@@ -57,7 +56,7 @@ class SeedWatcher:
             return None  # still being written, or already checked
         self._settled = now
         try:
-            reason = self.engine.stale_reason(read_seeds(self.settings.seeds_dir))
+            reason = seeds_stale(self.engine, self.settings.seeds_dir)
         except (OSError, EngineUnavailable) as error:
             self.log(f"watch: cannot check the index: {error}")
             return None

@@ -6,13 +6,12 @@ from __future__ import annotations
 from flask import Flask, current_app
 
 from search.config import Settings
-from search.engine import Engine, open_engine
-from search.seeds import read_seeds
+from search.engine import Engine, open_engine, seeds_stale
 
 
 def ensure_built(engine: Engine, settings: Settings) -> None:
     """Bring the index up to date with the seeds when it is missing or older than them."""
-    if engine.stale_reason(read_seeds(settings.seeds_dir)) is not None:
+    if seeds_stale(engine, settings.seeds_dir) is not None:
         # Imported here: only a build needs the actor pipeline (NLTK), not a server.
         from search.changes import plan_changes
         from search.engine import IndexNeedsRebuild
