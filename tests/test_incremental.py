@@ -33,7 +33,7 @@ from search.config import resolve
 from search.engine import IndexBusy
 from search.engines.whoosh import indexer
 from search.engines.whoosh.generation import open_current
-from search.engines.whoosh.columns import COLUMN_KEYS, SegmentColumns
+from search.engines.whoosh.columns import SegmentColumns, column_row
 from search.engines.whoosh.indexer import build_index, write_generation
 from search.engines.whoosh.layout import current_generation, read_seed_state
 from search.ingest.catalog import read_catalog
@@ -523,7 +523,7 @@ def assert_columns_match_stored_fields(index: Path) -> None:
         for leaf, _ in reader.leaf_readers():
             kept = SegmentColumns.load(generation.path / "columns" / leaf.segment().segid)
             stored = [leaf.stored_fields(n) for n in range(leaf.doc_count_all())]
-            fresh = SegmentColumns.from_stored([{key: row.get(key) for key in COLUMN_KEYS} for row in stored])
+            fresh = SegmentColumns.from_stored([column_row(row) for row in stored])
             assert kept.paragraph_ids == fresh.paragraph_ids and kept.doc_ids == fresh.doc_ids
             for name in ("position", "date_start", "date_end", "date_sort"):
                 assert getattr(kept, name).tolist() == getattr(fresh, name).tolist(), name
@@ -692,6 +692,33 @@ def test_read_seeds_hashes_only_files_that_moved(tmp_path):
     # a read too close to the writes trusts nothing
     assert read_seeds(seeds, known=first).files["a.txt"] != first.files["a.txt"]
     assert SeedState.from_json(again.to_json()) == again and again.stats == SeedState.from_json(again.to_json()).stats
+
+
+def test_the_server_and_watch_ask_the_index_which_files_moved(tmp_path):
+    """seeds_stale (a server's start, each change --watch sees, serve and eval) trusts what the
+    index read for files that did not move, as the build does: an edit that keeps a file's
+    size, time and inode is not seen (the price of not reading the archive), any other is."""
+    import time
+
+    from search.engine import open_engine, seeds_stale
+    from search.seeds import read_seeds
+    seeds, _ = make_seeds(tmp_path)
+    long_ago = time.time() - 3600
+    for path in seeds.iterdir():
+        os.utime(path, (long_ago, long_ago))
+    settings = settings_for(seeds, tmp_path / "index")
+    build_index(settings, full=True)
+    engine = open_engine(settings)
+    assert seeds_stale(engine, seeds) is None
+    article = seeds / "b_kenya_drought.txt"
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace("drought", "DROUGHT", 1), encoding="utf-8")  # same size
+    os.utime(article, (long_ago, long_ago))
+    assert seeds_stale(engine, seeds) is None                      # trusted, not read
+    assert engine.stale_reason(read_seeds(seeds)) is not None      # a full read sees it
+    os.utime(article)                                              # now it moved
+    assert seeds_stale(engine, seeds) is not None
+    engine.close()
 
 
 def test_fuzzy_words_expand_alike_on_one_segment_and_several(tmp_path, monkeypatch):

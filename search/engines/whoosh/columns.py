@@ -19,7 +19,7 @@ paragraphs under different numbers (a full build, an incremental one) answer ali
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,8 +33,9 @@ from search.records import ACTOR_TYPES, FacetValue
 # disagree, the type most of them give wins, ties to the first in ACTOR_TYPES.
 _TYPE_CODES = {kind: n for n, kind in enumerate(ACTOR_TYPES)}
 _SEGMENT_ARRAYS = ("position", "date_start", "date_end", "date_sort")
-# What the columns read of a paragraph's row (search/directory.py paragraph_row).
-COLUMN_KEYS = ("id", "doc_id", "position", "kind", "publication", "date", "year", "actors", "places")
+# The bulk of a paragraph's row (search/directory.py paragraph_row) that no column reads. The
+# rest is kept whole, so a new facet's ``source`` (search/facets.py) finds any metadata field.
+_TEXT_KEYS = frozenset({"text", "title", "mentions"})
 
 
 @dataclass(slots=True)
@@ -151,6 +152,12 @@ class SegmentColumns:
                   for name, values in meta["facets"].items()}
         arrays = [np.load(folder / f"{name}.npy") for name in _SEGMENT_ARRAYS]
         return cls(meta["doc_count"], meta["paragraph_ids"], meta["doc_ids"], *arrays, facets=facets)
+
+
+def column_row(row: Mapping) -> dict:
+    """What the columns need of a paragraph's row: all but its text (a build holds one per
+    paragraph until its segments are written)."""
+    return {key: value for key, value in row.items() if key not in _TEXT_KEYS}
 
 
 def _join(arrays: list, dtype) -> np.ndarray:

@@ -34,7 +34,7 @@ from search.changes import BuildReport, ChangeSet, plan_changes
 from search.config import Settings
 from search.directory import mention_fields, paragraph_row
 from search.engine import IndexBusy, IndexNeedsRebuild
-from search.engines.whoosh.columns import COLUMN_KEYS, SegmentColumns
+from search.engines.whoosh.columns import SegmentColumns, column_row
 from search.engines.whoosh.layout import (BUILD_FILE, COLUMNS_DIR, CURRENT, DIRECTORY_FILE, INDEX_NAME,
                                           LAYOUT_VERSION, LOCK_FILE, SEGMENT_FILE, current_generation,
                                           read_seed_state, unusable)
@@ -174,7 +174,7 @@ def _write_whoosh(folder: Path, documents: list[Document],
             for paragraph in document.paragraphs:
                 row = paragraph_row(document, paragraph, mentions.get(paragraph.id, ()))
                 # the facet columns need the metadata, not the text: keep memory flat
-                rows[paragraph.id] = {key: row[key] for key in COLUMN_KEYS}
+                rows[paragraph.id] = column_row(row)
                 writer.add_document(**_indexed(row))
                 done += 1
                 if progress is not None:
@@ -257,7 +257,7 @@ def _update_whoosh(folder: Path, previous: Path, changes: ChangeSet,
             fields = _indexed(row)
             writer.add_document(**fields)
             lengths.update(_field_lengths(schema, fields))
-            added.append({key: row.get(key) for key in COLUMN_KEYS})
+            added.append(column_row(row))
             if progress is not None:
                 progress(done, len(rows) + len(restated))
         writer.commit()  # calls ``policy``, which may merge segments into the new one
