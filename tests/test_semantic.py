@@ -220,12 +220,17 @@ def test_without_the_extra_the_index_has_no_vectors_and_the_page_offers_words_on
 
 
 # ------------------------------------------------------------------ with the extra: the real model
-@pytest.fixture(scope="module")
-def paraphrase_index(tmp_path_factory) -> tuple[Path, Path]:
-    folder = tmp_path_factory.mktemp("paraphrase")
-    seeds = write_corpus(folder / "seeds")
+def indexed_corpus(tmp_path_factory, name: str, files: dict[str, str]) -> tuple[Path, Path]:
+    """``files`` written to a new folder and indexed: (seeds folder, index folder)."""
+    folder = tmp_path_factory.mktemp(name)
+    seeds = write_corpus(folder / "seeds", files)
     build_index(resolve({"seeds_dir": seeds, "index_dir": folder / "index"}))
     return seeds, folder / "index"
+
+
+@pytest.fixture(scope="module")
+def paraphrase_index(tmp_path_factory) -> tuple[Path, Path]:
+    return indexed_corpus(tmp_path_factory, "paraphrase", PARAPHRASE_CORPUS)
 
 
 @pytest.fixture(scope="module")
@@ -417,10 +422,7 @@ NEWEST_FIRST = ["b_tie-p1", "d_tie-p1", "c_tie-p1", "a_tie-p1"]
 
 @pytest.fixture(scope="module")
 def readings_client(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("readings")
-    seeds = write_corpus(folder / "seeds", READINGS_CORPUS)
-    build_index(resolve({"seeds_dir": seeds, "index_dir": folder / "index"}))
-    return make_app(seeds, folder / "index").test_client()
+    return make_app(*indexed_corpus(tmp_path_factory, "readings", READINGS_CORPUS)).test_client()
 
 
 @needs_extra
@@ -437,10 +439,7 @@ def test_hybrid_lifts_a_publication_the_query_names_as_lexical_does(readings_cli
 
 @pytest.fixture(scope="module")
 def ties_client(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("ties")
-    seeds = write_corpus(folder / "seeds", TIES_CORPUS)
-    build_index(resolve({"seeds_dir": seeds, "index_dir": folder / "index"}))
-    return make_app(seeds, folder / "index").test_client()
+    return make_app(*indexed_corpus(tmp_path_factory, "ties", TIES_CORPUS)).test_client()
 
 
 @needs_extra

@@ -29,6 +29,11 @@ _NULLABLE_STRING = {"type": "string", "nullable": True}
 # ``title`` is the article's own (null when it has none); this is what a page shows instead.
 _DISPLAY_TITLE = {"type": "string", "description": "the title, or for an untitled article its "
                   "publication, date and opening words"}
+# A document's metadata, in the list (with its number of paragraphs) and alone (with them).
+_DOCUMENT_METADATA = {"id": {"type": "string"}, "title": _NULLABLE_STRING, "display_title": _DISPLAY_TITLE,
+                      "publication": _NULLABLE_STRING, "date": _NULLABLE_STRING,
+                      "author": _NULLABLE_STRING, "source_url": _NULLABLE_STRING}
+_DOCUMENT_REQUIRED = ["id", "title", "publication", "date", "author", "source_url", "paragraphs"]
 
 
 def _facet_item(facet: Facet) -> dict:
@@ -91,13 +96,8 @@ SCHEMAS = {
                                                                 {"type": "integer"}]}}}},
                          "parsed_query": {"type": "string"},
                          "mode": {"type": "string", "enum": list(MODES)}}},
-    "DocumentSummary": {"type": "object", "required": ["id", "title", "publication", "date", "author",
-                                                       "source_url", "paragraphs"],
-                        "properties": {"id": {"type": "string"}, "title": _NULLABLE_STRING,
-                                       "display_title": _DISPLAY_TITLE,
-                                       "publication": _NULLABLE_STRING, "date": _NULLABLE_STRING,
-                                       "author": _NULLABLE_STRING, "source_url": _NULLABLE_STRING,
-                                       "paragraphs": {"type": "integer"}}},
+    "DocumentSummary": {"type": "object", "required": _DOCUMENT_REQUIRED,
+                        "properties": {**_DOCUMENT_METADATA, "paragraphs": {"type": "integer"}}},
     "Paragraph": {"type": "object", "required": ["id", "position", "kind", "section", "text", "actors",
                                                  "places"],
                   "properties": {"id": {"type": "string"}, "position": {"type": "integer"},
@@ -107,12 +107,8 @@ SCHEMAS = {
                                  "actors": {"type": "array",
                                             "items": {"$ref": "#/components/schemas/ActorRef"}},
                                  "places": {"type": "array", "items": {"type": "string"}}}},
-    "Document": {"type": "object", "required": ["id", "title", "publication", "date", "author",
-                                                "source_url", "paragraphs"],
-                 "properties": {"id": {"type": "string"}, "title": _NULLABLE_STRING,
-                                "display_title": _DISPLAY_TITLE,
-                                "publication": _NULLABLE_STRING, "date": _NULLABLE_STRING,
-                                "author": _NULLABLE_STRING, "source_url": _NULLABLE_STRING,
+    "Document": {"type": "object", "required": _DOCUMENT_REQUIRED,
+                 "properties": {**_DOCUMENT_METADATA,
                                 "paragraphs": {"type": "array",
                                                "items": {"$ref": "#/components/schemas/Paragraph"}}}},
     "ActorSummary": {"type": "object", "required": ["name", "type", "aliases", "paragraphs", "documents"],

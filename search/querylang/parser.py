@@ -359,23 +359,24 @@ def _combine(clauses: list[_Clause], narrow: bool) -> Node | None:
     return _and([*kept, *(Not(node) for node in excluded)])
 
 
-def _or(nodes: Iterable[Node | None]) -> Node | None:
+def _flattened(nodes: Iterable[Node | None], kind: type) -> list[Node]:
+    """The nodes, the children of those of ``kind`` in their place, without the Nones."""
     children: list[Node] = []
     for node in nodes:
-        if isinstance(node, Or):
+        if isinstance(node, kind):
             children.extend(node.children)
         elif node is not None:
             children.append(node)
+    return children
+
+
+def _or(nodes: Iterable[Node | None]) -> Node | None:
+    children = _flattened(nodes, Or)
     return None if not children else children[0] if len(children) == 1 else Or(tuple(children))
 
 
 def _and(nodes: Iterable[Node | None]) -> Node | None:
-    children: list[Node] = []
-    for node in nodes:
-        if isinstance(node, And):
-            children.extend(node.children)
-        elif node is not None:
-            children.append(node)
+    children = _flattened(nodes, And)
     if len(children) > 1:  # "actor:* Maduro": everything AND Maduro is Maduro
         children = [node for node in children if not isinstance(node, MatchAll)] or children[:1]
     return None if not children else children[0] if len(children) == 1 else And(tuple(children))
