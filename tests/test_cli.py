@@ -163,3 +163,36 @@ def test_search_like_lists_other_paragraphs_like_it(tiny_index):
     assert printed.exit_code == 0 and f"[{body['hits'][0]['id']}]" in printed.stdout
     unknown = in_tiny(tiny_index, "search", "--like", "no-such-paragraph")
     assert unknown.exit_code == 2 and "like" in unknown.stderr
+
+
+def test_index_overtaken_by_another_build_says_run_it_again_and_keeps_the_other(seeds, tmp_path, monkeypatch):
+    """A build whose plan another build overtook (IndexBusy, search/engine.py): one line saying
+    to run it again, exit 1, no traceback, and the other build's index left serving."""
+    import search.changes as changes
+    from search.config import resolve
+    from search.engines.whoosh.indexer import build_index
+    from search.engines.whoosh.layout import current_generation
+    index = tmp_path / "index"
+    assert invoke("index", "--seeds", str(seeds), "--index", str(index)).exit_code == 0
+    (seeds / "early.txt").write_text("Harbour pilots went on strike in the spring.\n", encoding="utf-8")
+    planned_by_cli = changes.plan_changes
+
+    def overtaken(*args, **kwargs):
+        plan = planned_by_cli(*args, **kwargs)
+        (seeds / "late.txt").write_text("The ferry timetable changed again.\n", encoding="utf-8")
+        build_index(resolve({"seeds_dir": seeds, "index_dir": index}))  # finishes first
+        return plan
+
+    monkeypatch.setattr(changes, "plan_changes", overtaken)
+    from click.testing import CliRunner
+    from search.cli import main
+    result = CliRunner().invoke(main, ["index", "--seeds", str(seeds), "--index", str(index)])
+    assert result.exit_code == 1, result.output
+    assert "changed while this build read the seeds" in result.stderr
+    assert "hemeroteca index` again" in result.stderr and "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    other = current_generation(index)
+    monkeypatch.undo()
+    searched = invoke("search", "ferry", "--json", "--seeds", str(seeds), "--index", str(index))
+    assert json.loads(searched.output)["total"] == 1       # the other build's article serves
+    assert current_generation(index) == other              # and nothing needed rebuilding
