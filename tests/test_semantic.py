@@ -480,3 +480,36 @@ def test_after_an_incremental_update_meaning_finds_only_live_paragraphs(tmp_path
         assert len(ids) == len(set(ids)) and body["total"] == len(ids), q
         assert "went back" not in json.dumps(body), q
         assert ranked(updated, q=q, mode="hybrid") == ranked(full, q=q, mode="hybrid"), q
+
+
+@needs_extra
+def test_an_update_keeps_the_vectors_of_what_stayed_and_reads_only_the_new_texts(tmp_path, monkeypatch):
+    # Added, changed and removed articles at once: the updated generation holds one vector per
+    # live paragraph, each the vector a full build gives it, and the update reads no stored
+    # paragraph back (write_vectors, which does, is not called).
+    from search.semantic import store
+    files = dict(PARAPHRASE_CORPUS)
+    seeds = write_corpus(tmp_path / "seeds", files)
+    index = tmp_path / "index"
+    build_index(resolve({"seeds_dir": seeds, "index_dir": index}))
+    files["harbour_army.txt"] = files["harbour_army.txt"].replace("went back", "returned")
+    files["valley_rates.txt"] = READINGS_CORPUS["valley_rates.txt"]  # new, outside the catalog
+    write_corpus(seeds, files)
+    (seeds / "valley_sport.txt").unlink()
+
+    def reads_everything(*args, **kwargs):
+        raise AssertionError("an incremental update re-read every paragraph")
+    monkeypatch.setattr(store, "write_vectors", reads_everything)
+    report = build_index(resolve({"seeds_dir": seeds, "index_dir": index}))
+    monkeypatch.undo()
+    assert (report.added, report.changed, report.removed) == (1, 1, 1), report
+    build_index(resolve({"seeds_dir": seeds, "index_dir": tmp_path / "full"}), full=True)
+
+    def vectors(folder: Path) -> dict[str, np.ndarray]:
+        loaded = VectorSet.load(current_generation(folder))
+        return dict(zip(loaded.ids, np.asarray(loaded.matrix)))
+    updated, full = vectors(index), vectors(tmp_path / "full")
+    assert len(updated) == len(VectorSet.load(current_generation(index)).ids)  # each id once
+    assert sorted(updated) == sorted(full)
+    for pid in full:
+        np.testing.assert_allclose(updated[pid], full[pid], atol=1e-6, err_msg=pid)

@@ -121,7 +121,8 @@ def write_generation(index_dir: Path, changes: ChangeSet,
                 corpus = _write_whoosh(building, changes.documents, changes.mentions, progress)
             else:
                 corpus = _update_whoosh(building, previous, changes, progress)
-            vectors_note = _write_vectors(building, index_dir, progress)
+            vectors_note = _write_vectors(building, index_dir, progress, changes,
+                                          previous=None if changes.full else previous)
             _write_json(building / DIRECTORY_FILE, changes.directory)
             _write_json(building / BUILD_FILE, {
                 "schema_version": SCHEMA_VERSION,
@@ -363,19 +364,33 @@ def tier(paragraphs: int) -> int:
 
 # ---------------------------------------------------------------------------- the folder
 
-def _write_vectors(folder: Path, index_dir: Path,
-                   progress: Callable[..., None] | None) -> str | None:
+def _write_vectors(folder: Path, index_dir: Path, progress: Callable[..., None] | None,
+                   changes: ChangeSet, previous: Path | None = None) -> str | None:
     """With the semantic extra installed, store every paragraph's vector with the generation
     (search/semantic/store.py: only texts not embedded before are embedded). Without it, do
-    nothing: the index is what it always was. Returns a note when the extra cannot run."""
+    nothing: the index is what it always was. Returns a note when the extra cannot run.
+
+    An incremental build (``changes`` applied to ``previous``) starts from the previous
+    generation's vectors when it has them, from the same model, and reads only the new texts;
+    otherwise every paragraph's text is read back from the new index.
+    """
     if semantic_missing() is not None:
         return None
     from search.semantic.model import ModelUnavailable, load_embedder
-    from search.semantic.store import write_vectors
+    from search.semantic.store import VectorSet, update_vectors, write_vectors
     try:
         embedder = load_embedder()
     except ModelUnavailable as error:
         return f"built without vectors, so hybrid search is off: {error}"
+    try:
+        before = VectorSet.load(previous) if previous is not None else None
+    except (OSError, ValueError):  # damaged: every vector from the cache instead
+        before = None
+    if before is not None and before.model == embedder.id:
+        fresh = [(paragraph.id, paragraph.text)
+                 for document in changes.documents for paragraph in document.paragraphs]
+        update_vectors(folder, index_dir, before, changes.obsolete, fresh, embedder, progress)
+        return None
     ix = whoosh_index.open_dir(str(folder))
     with ix.reader() as reader:  # docnum order: the searcher then reads the rows as they are
         paragraphs = [(fields["id"], fields["text"])
