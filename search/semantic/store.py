@@ -43,7 +43,7 @@ class VectorSet:
     """A generation's paragraph vectors: ``ids[i]`` is the paragraph of row ``matrix[i]``."""
 
     model: str
-    ids: list[str]
+    ids: list[str | None]  # None: a deleted document's row (zeros)
     matrix: np.ndarray  # (len(ids), dims) float32, memory-mapped
 
     @classmethod
@@ -132,28 +132,43 @@ def write_vectors(generation: Path, index_dir: Path, paragraphs: list[tuple[str,
     cache = VectorCache(index_dir / CACHE_DIR / embedder.id)
     vectors, embedded = _vectors_of(cache, paragraphs, embedder, progress)
     cache.keep_only(text_key(text) for _, text in paragraphs)
-    _save_set(generation, embedder, [pid for pid, _ in paragraphs], vectors)
+    _save_set(generation, embedder, [pid for pid, _ in paragraphs],
+              [np.stack(vectors)] if vectors else [])
     return embedded
 
 
-def update_vectors(generation: Path, index_dir: Path, previous: VectorSet, obsolete: Iterable[str],
+def update_vectors(generation: Path, index_dir: Path, previous: VectorSet, order: list[str | None],
                    paragraphs: list[tuple[str, str]], embedder,
                    progress: Callable[..., None] | None = None) -> int:
-    """An incremental build's vectors: ``previous``'s (the generation it updates) but those of
-    the ``obsolete`` paragraph ids, then one for each new ``(paragraph id, text)``, embedded
-    only when the cache does not hold it. Returns how many texts were embedded.
+    """An incremental build's vectors, one row per document number of the new index (``order``:
+    its paragraph ids, None for a deleted document, which gets zeros): the new ``(paragraph id,
+    text)`` pairs' from the cache or embedded, every other paragraph's from ``previous`` (the
+    generation it updates). Returns how many texts were embedded.
 
     Neither the texts that stay nor the whole cache are read: an update at 100k paragraphs
     would otherwise read every stored paragraph (5 s here) to add one article. The cache keeps
-    the texts of replaced paragraphs until the next full build trims it (``keep_only``).
+    the texts of replaced paragraphs until the next full build trims it (``keep_only``). Rows
+    in document order let a server map the file as it is (``aligned``), without a copy.
+
+    :raises LookupError: a live paragraph that is neither new nor in ``previous``.
     """
+    fresh = {pid: row for row, (pid, _) in enumerate(paragraphs)}
+    before = {pid: row for row, pid in enumerate(previous.ids) if pid is not None}
+    missing = [pid for pid in order if pid is not None and pid not in fresh and pid not in before]
+    if missing:
+        raise LookupError(f"{len(missing)} paragraphs have no vector to keep (e.g. {missing[0]})")
     cache = VectorCache(index_dir / CACHE_DIR / embedder.id)
     vectors, embedded = _vectors_of(cache, paragraphs, embedder, progress)
     cache.flush()
-    gone = set(obsolete) | {pid for pid, _ in paragraphs}
-    kept = [row for row, pid in enumerate(previous.ids) if pid not in gone]
-    ids = [previous.ids[row] for row in kept] + [pid for pid, _ in paragraphs]
-    _save_set(generation, embedder, ids, [np.asarray(previous.matrix[kept]), *vectors])
+    matrix = np.zeros((len(order), embedder.spec.dims), dtype=np.float32)
+    kept = [(n, before[pid]) for n, pid in enumerate(order) if pid is not None and pid not in fresh]
+    if kept:
+        rows, sources = map(list, zip(*kept))
+        matrix[rows] = previous.matrix[sources]
+    for n, pid in enumerate(order):
+        if pid in fresh:
+            matrix[n] = vectors[fresh[pid]]
+    _save_set(generation, embedder, order, [matrix])
     return embedded
 
 
@@ -173,10 +188,10 @@ def _vectors_of(cache: VectorCache, paragraphs: list[tuple[str, str]], embedder,
             cache.add(key, vector)
     if progress is not None:
         progress(total, total, stage="vectors")
-    return [cache.vectors[key][np.newaxis] for key in keys], len(todo)
+    return [cache.vectors[key] for key in keys], len(todo)
 
 
-def _save_set(generation: Path, embedder, ids: list[str], blocks: list[np.ndarray]) -> None:
+def _save_set(generation: Path, embedder, ids: list[str | None], blocks: list[np.ndarray]) -> None:
     """Write a generation's vector files: ``ids[i]`` names row i of ``blocks`` stacked."""
     folder = generation / VECTORS_DIR
     folder.mkdir()

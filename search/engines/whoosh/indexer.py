@@ -389,8 +389,11 @@ def _write_vectors(folder: Path, index_dir: Path, progress: Callable[..., None] 
     if before is not None and before.model == embedder.id:
         fresh = [(paragraph.id, paragraph.text)
                  for document in changes.documents for paragraph in document.paragraphs]
-        update_vectors(folder, index_dir, before, changes.obsolete, fresh, embedder, progress)
-        return None
+        try:
+            update_vectors(folder, index_dir, before, _ids_by_docnum(folder), fresh, embedder, progress)
+            return None
+        except LookupError:  # the previous vectors do not cover it: read every text instead
+            pass
     ix = whoosh_index.open_dir(str(folder))
     with ix.reader() as reader:  # docnum order: the searcher then reads the rows as they are
         paragraphs = [(fields["id"], fields["text"])
@@ -398,6 +401,21 @@ def _write_vectors(folder: Path, index_dir: Path, progress: Callable[..., None] 
     ix.close()
     write_vectors(folder, index_dir, paragraphs, embedder, progress)
     return None
+
+
+def _ids_by_docnum(folder: Path) -> list[str | None]:
+    """Document number → paragraph id of the index written in ``folder``, None for a deleted
+    document (what Generation.live_paragraph_ids gives once it is open), read from each
+    segment's columns rather than from the stored paragraphs."""
+    ix = whoosh_index.open_dir(str(folder))
+    ids: list[str | None] = []
+    with ix.reader() as reader:
+        for leaf, _ in reader.leaf_readers():
+            dead = set(leaf.segment().deleted_docs())
+            columns = SegmentColumns.load(folder / COLUMNS_DIR / leaf.segment().segid)
+            ids += [None if n in dead else pid for n, pid in enumerate(columns.paragraph_ids)]
+    ix.close()
+    return ids
 
 
 def _write_json(path: Path, data: object) -> None:
