@@ -35,9 +35,11 @@ SUMMARY = re.compile(r"(\d+) added, (\d+) changed, (\d+) removed, (\d+) unchange
                      r"(\d+) paragraphs, (\d+) actors in ([\d.]+) s")
 
 
-def index_command(seeds: Path, index: Path, full: bool = False) -> dict:
-    """Run ``hemeroteca index``; return its report and its wall time."""
-    command = [sys.executable, "-m", "search", "index", "--seeds", str(seeds), "--index", str(index)]
+def index_command(seeds: Path, index: Path, full: bool = False,
+                  python: tuple[str, ...] = ("-m", "search")) -> dict:
+    """Run ``hemeroteca index`` (``python``: how the interpreter starts the CLI); return its
+    report and its wall time."""
+    command = [sys.executable, *python, "index", "--seeds", str(seeds), "--index", str(index)]
     started = time.perf_counter()
     done = subprocess.run(command + (["--full"] if full else []), cwd=ROOT, capture_output=True,
                           text=True, timeout=3600)
