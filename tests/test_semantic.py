@@ -178,10 +178,23 @@ def test_vector_cache_survives_a_restart_and_keeps_only_what_the_index_uses(tmp_
         cache.add(text_key(text), np.full(4, n, dtype=np.float32))
     cache.flush()
     reopened = VectorCache(tmp_path / "cache")
-    assert reopened.vectors[text_key("two")].tolist() == [1, 1, 1, 1]
+    assert reopened.lookup(text_key("two")).tolist() == [1, 1, 1, 1]
+    assert reopened.lookup(text_key("four")) is None
     reopened.keep_only([text_key("three"), text_key("one")])
-    assert set(VectorCache(tmp_path / "cache").vectors) == {text_key("one"), text_key("three")}
+    trimmed = VectorCache(tmp_path / "cache")
+    assert [trimmed.lookup(text_key(t)) is not None for t in ("one", "two", "three")] == [True, False, True]
+    assert trimmed.lookup(text_key("three")).tolist() == [2, 2, 2, 2]
     assert len(list((tmp_path / "cache").glob("*.npz"))) == 1
+
+
+def test_an_unreadable_cache_chunk_is_dropped_and_its_texts_embedded_again(tmp_path):
+    cache = VectorCache(tmp_path / "cache")
+    cache.add(text_key("one"), np.ones(4, dtype=np.float32))
+    cache.flush()
+    chunk = next((tmp_path / "cache").glob("*.npz"))
+    chunk.write_bytes(chunk.read_bytes()[:40])  # a disk that lost the file's end
+    assert VectorCache(tmp_path / "cache").lookup(text_key("one")) is None
+    assert not chunk.exists()
 
 
 # ------------------------------------------------------------------ without the extra
