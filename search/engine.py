@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from search.seeds import read_seeds
+
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -132,5 +134,4 @@ def seeds_stale(engine: Engine, seeds_dir: Path) -> str | None:
     are not hashed again: a server's start and each change ``--watch`` sees would otherwise
     read the whole archive.
     """
-    from search.seeds import read_seeds
     return engine.stale_reason(read_seeds(seeds_dir, known=engine.seed_state()))

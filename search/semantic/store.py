@@ -252,4 +252,3 @@ def _new_set(generation: Path, embedder, ids: list[str | None]) -> Iterator[np.n
     matrix = np.lib.format.open_memmap(folder / "vectors.npy", mode="w+", dtype=np.float32, shape=shape)
     yield matrix
     matrix.flush()
-    del matrix

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from search.engines.whoosh.layout import SEGMENT_FILE
+from search.engines.whoosh.layout import COLUMNS_DIR, SEGMENT_FILE
 from search.facets import FACETS
 from search.records import ACTOR_TYPES, FacetValue
 
@@ -152,6 +152,14 @@ class SegmentColumns:
                   for name, values in meta["facets"].items()}
         arrays = [np.load(folder / f"{name}.npy") for name in _SEGMENT_ARRAYS]
         return cls(meta["doc_count"], meta["paragraph_ids"], meta["doc_ids"], *arrays, facets=facets)
+
+
+def segments_of(folder: Path, reader) -> list[tuple[SegmentColumns, list[int]]]:
+    """The columns of each segment of the index in ``folder``, in the order of ``reader`` (a
+    Whoosh reader of it), each with the segment's deleted document numbers (its own)."""
+    return [(SegmentColumns.load(folder / COLUMNS_DIR / leaf.segment().segid),
+             list(leaf.segment().deleted_docs()))
+            for leaf, _ in reader.leaf_readers()]
 
 
 def column_row(row: Mapping) -> dict:

@@ -19,8 +19,8 @@ from whoosh.index import Index
 
 from search.directory import paragraph_entry
 from search.engine import EngineUnavailable
-from search.engines.whoosh.columns import FacetColumns, SegmentColumns
-from search.engines.whoosh.layout import BUILD_FILE, COLUMNS_DIR, DIRECTORY_FILE, current_generation, version_mismatch
+from search.engines.whoosh.columns import FacetColumns, segments_of
+from search.engines.whoosh.layout import BUILD_FILE, DIRECTORY_FILE, current_generation, version_mismatch
 from search.engines.whoosh.bm25f import CorpusStats
 from search.engines.whoosh.matching import deleted_docnums
 from search.text import fold_accents
@@ -71,9 +71,7 @@ class Generation:
             with ix.searcher() as searcher:
                 stats = CorpusStats.from_searcher(searcher, build["corpus"]["field_lengths"])
                 # each segment's columns (written with the segment), with its deleted documents
-                segments = [(SegmentColumns.load(path / COLUMNS_DIR / leaf.segment().segid),
-                             list(leaf.segment().deleted_docs()))
-                            for leaf, _ in searcher.reader().leaf_readers()]
+                segments = segments_of(path, searcher.reader())
                 deleted = deleted_docnums(searcher.reader())
             directory = json.loads((path / DIRECTORY_FILE).read_text(encoding="utf-8"))
             columns = FacetColumns.assemble(segments)

@@ -34,7 +34,7 @@ from search.changes import BuildReport, ChangeSet, plan_changes
 from search.config import Settings
 from search.directory import mention_fields, paragraph_row
 from search.engine import IndexBusy, IndexNeedsRebuild
-from search.engines.whoosh.columns import SegmentColumns, column_row
+from search.engines.whoosh.columns import SegmentColumns, column_row, segments_of
 from search.engines.whoosh.layout import (BUILD_FILE, COLUMNS_DIR, CURRENT, DIRECTORY_FILE, INDEX_NAME,
                                           LAYOUT_VERSION, LOCK_FILE, SEGMENT_FILE, current_generation,
                                           read_seed_state, unusable)
@@ -408,13 +408,13 @@ def _ids_by_docnum(folder: Path) -> list[str | None]:
     document (what Generation.live_paragraph_ids gives once it is open), read from each
     segment's columns rather than from the stored paragraphs."""
     ix = whoosh_index.open_dir(str(folder))
-    ids: list[str | None] = []
     with ix.reader() as reader:
-        for leaf, _ in reader.leaf_readers():
-            dead = set(leaf.segment().deleted_docs())
-            columns = SegmentColumns.load(folder / COLUMNS_DIR / leaf.segment().segid)
-            ids += [None if n in dead else pid for n, pid in enumerate(columns.paragraph_ids)]
+        segments = segments_of(folder, reader)
     ix.close()
+    ids: list[str | None] = []
+    for columns, deleted in segments:
+        dead = set(deleted)
+        ids += [None if n in dead else pid for n, pid in enumerate(columns.paragraph_ids)]
     return ids
 
 
